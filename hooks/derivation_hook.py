@@ -1,0 +1,42 @@
+"""Check that each page's derivation fences can be read, and register their step anchors."""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.exceptions import PluginError
+
+from hooks.derivation import DerivationError, anchor_ids, parse
+from hooks.fences import iter_fences
+
+
+def derivation_fences(markdown: str):
+    return [f for f in iter_fences(markdown) if f.language == "derivation" or f.info == "derivation"]
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    for fence in derivation_fences(markdown):
+        try:
+            parse(fence.body, page=page.file.src_uri, line=fence.line)
+        except DerivationError as err:
+            raise PluginError(str(err)) from None
+    return markdown
+
+
+FENCE_LINK = re.compile(r'href="(?P<path>[^":#]+\.md)(?P<anchor>#[^"]*)?"')
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    # MkDocs validates links to #anchors against the ids it saw in the Markdown; the ids a
+    # fence formatter writes are invisible to it unless registered here.
+    for fence in derivation_fences(page.markdown or ""):
+        page.present_anchor_ids.update(anchor_ids(fence.body))
+
+    # Links written inside a derivation's notes are raw HTML that MkDocs does not rewrite.
+    def rewrite(match: re.Match) -> str:
+        target = files.get_file_from_path(match["path"])
+        if target is None:
+            raise PluginError(f"{page.file.src_uri}: a derivation links to missing page {match['path']}")
+        return f'href="{target.url_relative_to(page.file)}{match["anchor"] or ""}"'
+
+    return FENCE_LINK.sub(rewrite, html)

@@ -1,0 +1,112 @@
+"""Render every formula to HTML at build time with KaTeX, so math shows at first paint with no script."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+
+# What pymdownx.arithmatex (generic mode) and the derivation fences emit.
+MATH = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">(?P<open>\\\(|\\\[)(?P<tex>.*?)(?:\\\)|\\\])</(?P=tag)>',
+    re.DOTALL,
+)
+
+
+class KatexProcess:
+    """One long-lived Node process for the whole build."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._cache: dict[tuple[str, bool], str] = {}
+
+    def _start(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            if not (KATEX_DIST / "katex.min.css").exists():
+                raise PluginError("KaTeX is not installed: run `npm ci` (or scripts/setup.sh)")
+            self._proc = subprocess.Popen(
+                ["node", str(Path(__file__).with_name("katex_server.cjs"))],
+                cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            )
+        return self._proc
+
+    def render(self, items: list[tuple[str, bool]]) -> list[str] | tuple[int, str]:
+        """Return the HTML of each (tex, display) item, or (index, message) for the first TeX error."""
+        todo = [item for item in dict.fromkeys(items) if item not in self._cache]
+        if todo:
+            proc = self._start()
+            request = {"items": [{"tex": tex, "display": display} for tex, display in todo]}
+            proc.stdin.write(json.dumps(request) + "\n")
+            proc.stdin.flush()
+            answer = json.loads(proc.stdout.readline())
+            if "error" in answer:
+                return items.index(todo[answer["index"]]), answer["error"]
+            self._cache.update(zip(todo, answer["html"]))
+        return [self._cache[item] for item in items]
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.stdin.close()
+            self._proc.wait(timeout=10)
+            self._proc = None
+
+
+KATEX = KatexProcess()
+
+
+def source_line(markdown: str, tex: str) -> int | None:
+    """Best guess at the line of the page's Markdown that holds a formula."""
+    probe = tex.strip().splitlines()[0].strip() if tex.strip() else ""
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        if probe and probe in line:
+            return number
+    return None
+
+
+def render_math(text: str, where: str, markdown: str = "") -> str:
+    """Replace each arithmatex span or div in `text` by KaTeX's HTML; a TeX error names `where`."""
+    matches = list(MATH.finditer(text))
+    if not matches:
+        return text
+    items = [(html.unescape(m["tex"]), m["open"] == "\\[") for m in matches]
+    rendered = KATEX.render(items)
+    if isinstance(rendered, tuple):
+        index, message = rendered
+        tex = items[index][0]
+        line = source_line(markdown, tex)
+        at = f"{where}:{line}" if line else where
+        raise PluginError(f"TeX error in {at}: {message}\n    formula: {tex.strip()}")
+    out, last = [], 0
+    for match, rendered_html in zip(matches, rendered):
+        out.append(text[last:match.start()])
+        tag = match["tag"]
+        out.append(f'<{tag} class="arithmatex">{rendered_html}</{tag}>')
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def on_post_page(output: str, page, config) -> str:
+    return render_math(output, page.file.src_uri, page.markdown or "")
+
+
+def on_post_build(config) -> None:
+    site = Path(config["site_dir"])
+    target = site / "assets" / "katex"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(KATEX_DIST / "katex.min.css", target / "katex.min.css")
+    (target / "fonts").mkdir(exist_ok=True)
+    for font in (KATEX_DIST / "fonts").glob("*.woff2"):
+        shutil.copy2(font, target / "fonts" / font.name)
+
+
+def on_shutdown() -> None:
+    KATEX.close()

@@ -1,0 +1,39 @@
+"""The derivation engine itself: its one lemma, its TeX printer and its failure modes."""
+
+import ast
+
+import sympy as sp
+
+from hooks.derivation import Sigmoid, TexPrinter, parse
+
+
+def test_sigmoid_lemma_matches_its_definition():
+    z = sp.Symbol("z", real=True)
+    from_definition = sp.diff(1 / (1 + sp.exp(-z)), z)
+    from_lemma = sp.diff(Sigmoid(z), z).rewrite(sp.exp)
+    assert sp.simplify(from_definition - from_lemma) == 0
+    assert abs(float(Sigmoid(sp.Float(0.3)).evalf()) - 1 / (1 + float(sp.exp(-0.3)))) < 1e-15
+
+
+def tex(expression: str, **fence) -> str:
+    source = {"id": "t", "steps": [{"id": "s", "show": f"x = {expression}"}], **fence}
+    import yaml
+
+    deriv = parse(yaml.safe_dump(source))
+    return TexPrinter(deriv).tex(ast.parse(expression, mode="eval").body)
+
+
+def test_printer_keeps_the_authors_form():
+    # sympy would print -(y - a) as a - y; the page must show what its author wrote
+    assert tex("-(y - a)/(a*(1 - a))") == r"-\frac{y - a}{a(1 - a)}"
+    assert tex("-y/a + (1 - y)/(1 - a)") == r"-\frac{y}{a} + \frac{1 - y}{1 - a}"
+    assert tex("d(L, a) * d(a, z)") == r"\frac{\partial L}{\partial a} \cdot \frac{\partial a}{\partial z}"
+
+
+def test_printer_writes_layers_transposes_and_hadamard():
+    fence = {"layers": True, "sizes": {"n1": 3, "n2": 2, "m": 4},
+             "matrices": {"W2": ["n2", "n1"], "dZ2": ["n2", "m"], "Z1": ["n1", "m"]},
+             "functions": {"gprime": "generic"}, "names": {"gprime": "g^{[1]\\prime}"}}
+    assert tex("W2.T @ dZ2 * gprime(Z1)", **fence) == (
+        r"W^{[2]\top}\,dZ^{[2]} \odot g^{[1]\prime}(Z^{[1]})"
+    )

@@ -1,0 +1,104 @@
+"""Every derivation fence on the site is proved step by step; wrong steps are disproved."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hooks.derivation import DerivationError, check, parse
+from hooks.fences import iter_fences
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def all_derivations():
+    for page in sorted(DOCS.rglob("*.md")):
+        rel = page.relative_to(DOCS).as_posix()
+        for fence in iter_fences(page.read_text("utf8")):
+            if fence.language == "derivation":
+                yield pytest.param(rel, fence, id=f"{rel}:{fence.line}")
+
+
+DERIVATIONS = list(all_derivations())
+
+
+@pytest.mark.parametrize(("page", "fence"), DERIVATIONS)
+def test_every_step_is_proved(page, fence):
+    deriv = parse(fence.body, page=f"docs/{page}", line=fence.line)
+    assert check(deriv) == len(deriv.steps)
+
+
+def test_the_site_has_derivations():
+    assert len(DERIVATIONS) >= 5
+
+
+def test_step_ids_are_unique_on_each_page():
+    ids: dict[str, list[str]] = {}
+    for param in DERIVATIONS:
+        page, fence = param.values
+        deriv = parse(fence.body)
+        for anchor in [deriv.id] + [s.id for s in deriv.steps]:
+            ids.setdefault(page, []).append(anchor)
+    for page, anchors in ids.items():
+        dupes = {a for a in anchors if anchors.count(a) > 1}
+        assert not dupes, f"docs/{page}: anchors used twice: {sorted(dupes)}"
+
+
+# --- a mutated step must fail, naming page, derivation and step --------------------------
+
+def fence_on(page: str, derivation_id: str):
+    text = (DOCS / page).read_text("utf8")
+    for fence in iter_fences(text):
+        if fence.language == "derivation" and f"id: {derivation_id}\n" in fence.body:
+            return fence
+    raise LookupError(f"{page} has no derivation {derivation_id}")
+
+
+MUTATIONS = [
+    # (page, derivation, step, correct text, mutated text): the kinds of slip learners make
+    ("dz-a-minus-y.md", "dl-dz-derivation", "da-dz",
+     "show: d(a, z) = a*(1 - a)", "show: d(a, z) = 1/(a*(1 - a))"),
+    ("dz-a-minus-y.md", "dl-dz-derivation", "chain-rule",
+     "show: d(L, z) = d(L, a) * d(a, z)", "show: d(L, z) = d(L, a) * d(z, a)"),
+    ("dz-a-minus-y.md", "dl-dz-derivation", "a-minus-y",
+     "show: = a - y", "show: = y - a"),
+    ("dz-a-minus-y.md", "dls-gradient", "dls-dw",
+     "show: grad(J, w) = X @ dZ.T / m", "show: grad(J, w) = X @ dZ.T"),
+]
+
+
+@pytest.mark.parametrize(("page", "derivation", "step", "good", "bad"), MUTATIONS,
+                         ids=[f"{m[1]}:{m[2]}" for m in MUTATIONS])
+def test_a_mutated_step_fails_with_page_derivation_and_step(page, derivation, step, good, bad):
+    fence = fence_on(page, derivation)
+    assert good in fence.body, "the mutation no longer matches the page"
+    mutated = parse(fence.body.replace(good, bad), page=f"docs/{page}", line=fence.line)
+    with pytest.raises(DerivationError) as failure:
+        check(mutated)
+    message = str(failure.value)
+    assert f"docs/{page}:{fence.line}" in message
+    assert f"derivation '{derivation}'" in message
+    assert f"step '{step}'" in message
+
+
+def test_a_wrong_step_that_is_true_is_reported():
+    source = "id: fake\nsymbols: {x: real}\nsteps:\n  - id: same\n    show: x + x = 2*x\n    wrong: not really\n"
+    with pytest.raises(DerivationError, match="marked wrong, but .* is true"):
+        check(parse(source, page="docs/x.md", line=1))
+
+
+def test_numbered_step_ids_are_refused():
+    source = "id: fake\nsymbols: {x: real}\nsteps:\n  - id: step-3\n    show: x = x\n"
+    with pytest.raises(DerivationError, match="words"):
+        parse(source)
+
+
+def test_a_shape_mismatch_is_reported():
+    source = (
+        "id: fake\nsizes: {n: 2, m: 3}\nmatrices: {W: [n, m], A: [n, m]}\n"
+        "define: {L: sum(W @ A)}\nsteps:\n  - id: no-transpose\n    show: L = sum(W @ A)\n"
+    )
+    with pytest.raises(DerivationError, match=re.escape("does not conform")):
+        check(parse(source, page="docs/x.md", line=1))
