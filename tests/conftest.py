@@ -12,6 +12,8 @@ import pytest
 
 from hooks.fences import unnest
 
+pytest_plugins = ["tests.browser_support"]  # the full build, served, and Chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 INCLUDE = re.compile(r'^(?P<indent>\s*)--8<--\s+"(?P<path>[^"]+)"\s*$')

@@ -1,0 +1,146 @@
+"""Pytest fixtures for tests in a real browser: the full build, served over HTTP, and Chromium.
+
+Registered from tests/conftest.py. A test using them carries `@pytest.mark.browser`.
+
+- `full_site`: path of one complete build (HTML, PDF, offline archive), built once per session.
+- `served_site`: base URL (ending in `/`) of that build served at http://127.0.0.1:<free port>/.
+- `offline_site`: path of the offline archive, unpacked (open its pages with `file://`).
+- `browser`: one headless Chromium (Debian's) for the whole session.
+- `new_page`: a function `new_page(width=1280, height=900, context=None)` returning a
+  `RecordedPage`: a fresh Playwright page that records every request and console error.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PDF_NAME = "backprop-faq.pdf"
+ARCHIVE_NAME = "backprop-faq-offline.zip"
+ARCHIVE_FOLDER = "backprop-faq"  # the one folder at the top of the archive
+PHONE = (390, 844)
+DESKTOP = (1280, 900)
+LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome-error"}
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+def build_everything(out: Path) -> subprocess.CompletedProcess:
+    """Run the project's build (HTML, PDF and offline archive) into `out`."""
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "build.sh"), str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+    )
+
+
+def is_local(url: str) -> bool:
+    """True for a URL the site may load: its own files and 127.0.0.1, nothing from elsewhere."""
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
+
+
+@dataclass
+class RecordedPage:
+    """A Playwright page with what it asked of the network and what its console complained of."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests if not is_local(url)]
+
+
+@pytest.fixture(scope="session")
+def full_site(tmp_path_factory) -> Path:
+    """The complete build (HTML + PDF + offline archive), built once per session."""
+    out = tmp_path_factory.mktemp("full-site")
+    result = build_everything(out)
+    assert result.returncode == 0, f"scripts/build.sh failed:\n{result.stdout}\n{result.stderr}"
+    for name in ("index.html", PDF_NAME, ARCHIVE_NAME):
+        assert (out / name).is_file(), f"the build made no {name}"
+    return out
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(full_site):
+    """Base URL of the full build served over http://127.0.0.1:<free port>/."""
+    handler = functools.partial(QuietHandler, directory=str(full_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def offline_site(full_site, tmp_path_factory) -> Path:
+    """The offline archive unpacked, as a reader would from a USB stick; returns its site folder."""
+    target = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(full_site / ARCHIVE_NAME) as archive:
+        archive.extractall(target)
+    return target / ARCHIVE_FOLDER
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's build) for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A function giving fresh recorded pages; pass `context=` to share storage with another."""
+    contexts = []
+
+    def open_page(width: int = DESKTOP[0], height: int = DESKTOP[1], context=None):
+        if context is None:
+            context = browser.new_context(viewport={"width": width, "height": height})
+            contexts.append(context)
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        recorded = RecordedPage(page)
+        page.on("request", lambda request: recorded.requests.append(request.url))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and recorded.console_errors.append(
+                f"{message.text} ({message.location.get('url', '')})"
+            ),
+        )
+        page.on("pageerror", lambda error: recorded.console_errors.append(f"uncaught: {error}"))
+        return recorded
+
+    yield open_page
+    for context in contexts:
+        context.close()
