@@ -455,7 +455,7 @@ class Checker:
                 self._full[name] = self.value(name, frozenset())
             base, full = self.base(name), self._full[name]
             if isinstance(base, sp.MatrixBase):
-                subs.update(zip(base, full))
+                subs.update(zip(base, full, strict=True))
             else:
                 subs[base] = full
         if not subs:
@@ -682,7 +682,8 @@ def inline_html(text: str) -> str:
         elif match[2] is not None:
             pieces.append(f"<code>{html.escape(match[2])}</code>")
         else:
-            pieces.append(f'<a href="{html.escape(match[4])}">{html.escape(match[3])}</a>')
+            target = html.escape(match[4])
+            pieces.append(f'<a class="derivation-link" href="{target}">{html.escape(match[3])}</a>')
         last = match.end()
     pieces.append(html.escape(text[last:]))
     return "".join(pieces)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from mkdocs.exceptions import PluginError
@@ -23,7 +24,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
-FENCE_LINK = re.compile(r'href="(?P<path>[^":#]+\.md)(?P<anchor>#[^"]*)?"')
+log = logging.getLogger("mkdocs.hooks.derivation")
+FENCE_LINK = re.compile(
+    r'class="derivation-link" href="(?P<path>[^":#]+\.md)(?P<anchor>#[^"]*)?"'
+)
 
 
 def on_page_content(html: str, page, config, files) -> str:
@@ -35,8 +39,10 @@ def on_page_content(html: str, page, config, files) -> str:
     # Links written inside a derivation's notes are raw HTML that MkDocs does not rewrite.
     def rewrite(match: re.Match) -> str:
         target = files.get_file_from_path(match["path"])
-        if target is None:
-            raise PluginError(f"{page.file.src_uri}: a derivation links to missing page {match['path']}")
-        return f'href="{target.url_relative_to(page.file)}{match["anchor"] or ""}"'
+        if target is None:  # a warning, so that the strict build fails
+            log.warning(f"{page.file.src_uri}: a derivation links to missing page {match['path']}")
+            return match[0]
+        url = target.url_relative_to(page.file) + (match["anchor"] or "")
+        return f'class="derivation-link" href="{url}"'
 
     return FENCE_LINK.sub(rewrite, html)

@@ -49,7 +49,7 @@ class KatexProcess:
             answer = json.loads(proc.stdout.readline())
             if "error" in answer:
                 return items.index(todo[answer["index"]]), answer["error"]
-            self._cache.update(zip(todo, answer["html"]))
+            self._cache.update(zip(todo, answer["html"], strict=True))
         return [self._cache[item] for item in items]
 
     def close(self) -> None:
@@ -85,7 +85,7 @@ def render_math(text: str, where: str, markdown: str = "") -> str:
         at = f"{where}:{line}" if line else where
         raise PluginError(f"TeX error in {at}: {message}\n    formula: {tex.strip()}")
     out, last = [], 0
-    for match, rendered_html in zip(matches, rendered):
+    for match, rendered_html in zip(matches, rendered, strict=True):
         out.append(text[last:match.start()])
         tag = match["tag"]
         out.append(f'<{tag} class="arithmatex">{rendered_html}</{tag}>')
@@ -95,7 +95,8 @@ def render_math(text: str, where: str, markdown: str = "") -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    return render_math(output, page.file.src_uri, page.markdown or "")
+    source = Path(page.file.abs_src_path).read_text("utf8") if page.file.abs_src_path else ""
+    return render_math(output, page.file.src_uri, source)
 
 
 def on_post_build(config) -> None:

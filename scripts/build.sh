@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
-.venv/bin/python -m mkdocs build --strict --quiet --clean --site-dir site
+.venv/bin/python -m mkdocs build --strict --clean --site-dir site

@@ -84,7 +84,10 @@ def test_a_mutated_step_fails_with_page_derivation_and_step(page, derivation, st
 
 
 def test_a_wrong_step_that_is_true_is_reported():
-    source = "id: fake\nsymbols: {x: real}\nsteps:\n  - id: same\n    show: x + x = 2*x\n    wrong: not really\n"
+    source = (
+        "id: fake\nsymbols: {x: real}\nsteps:\n"
+        "  - id: same\n    show: x + x = 2*x\n    wrong: not really\n"
+    )
     with pytest.raises(DerivationError, match="marked wrong, but .* is true"):
         check(parse(source, page="docs/x.md", line=1))
 
