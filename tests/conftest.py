@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.browser_support"]  # the full build, served, and Chromium
-
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
