@@ -1,0 +1,103 @@
+"""Every question page has the parts a reader and a forum mentor rely on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from hooks.fences import iter_fences
+from tests.conftest import DOCS
+
+NOTATION_TABS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Row-major code"]
+REFERENCE_PAGES = {"index.md", "notation-table.md"}  # not phrased as a question
+REQUIRED_SECTIONS = ["where-in-the-courses", "common-mistakes", "check-it-yourself"]
+
+
+def front_matter(text: str) -> dict:
+    match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
+    return yaml.safe_load(match[1]) if match else {}
+
+
+def pages():
+    return sorted(p.relative_to(DOCS).as_posix() for p in DOCS.glob("*.md") if p.name != "index.md")
+
+
+def tab_sets(text: str) -> list[list[str]]:
+    """Labels of each run of content tabs (=== "Label") at the same indentation."""
+    sets, current, indent, last_line = [], [], None, -10
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        match = re.match(r'^(\s*)=== "([^"]+)"', line)
+        if not match:
+            continue
+        same_set = (
+            current and match[1] == indent
+            and _only_tab_content_between(lines, last_line, number, indent)
+        )
+        if not same_set and current:
+            sets.append(current)
+            current = []
+        current.append(match[2])
+        indent, last_line = match[1], number
+    if current:
+        sets.append(current)
+    return sets
+
+
+def _only_tab_content_between(lines, start, end, indent) -> bool:
+    for line in lines[start + 1:end]:
+        if line.strip() and not line.startswith(indent + "    ") and not line.startswith(indent + "\t"):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("page", pages())
+def test_question_page_has_its_parts(page):
+    text = (DOCS / page).read_text("utf8")
+    meta = front_matter(text)
+    title = meta.get("title", "")
+    assert title, f"docs/{page}: no title in the front matter"
+    assert len(title) <= 80, f"docs/{page}: title has {len(title)} characters (previews cut at 80)"
+    assert "$" not in title and "\\" not in title, f"docs/{page}: title holds TeX"
+    if page not in REFERENCE_PAGES:
+        assert title.endswith("?"), f"docs/{page}: the title should be the question"
+    heading = re.search(r"^# (.+)$", text, re.M)
+    assert heading and heading[1].strip() == title, f"docs/{page}: the H1 differs from the title"
+    answer = " ".join(str(meta.get("answer", "")).split())
+    assert 40 <= len(answer) <= 250, f"docs/{page}: answer has {len(answer)} characters"
+    assert meta.get("phrasings"), f"docs/{page}: no phrasings"
+    assert '!!! abstract "Short answer"' in text, f"docs/{page}: no short-answer box"
+    for section in REQUIRED_SECTIONS:
+        assert f"{{ #{section} }}" in text, f"docs/{page}: no section #{section}"
+    fences = iter_fences(text)
+    assert any(f.language == "derivation" for f in fences), f"docs/{page}: no checked derivation"
+    if page not in REFERENCE_PAGES:
+        code = "\n".join(f.body for f in fences if f.language == "python")
+        assert "numerical_gradient" in code or "assert" in code, f"docs/{page}: no executed check"
+
+
+@pytest.mark.parametrize("page", pages())
+def test_headings_are_plain_text_with_word_ids(page):
+    for line in (DOCS / page).read_text("utf8").splitlines():
+        if re.match(r"^#{2,6} ", line):
+            assert "$" not in line, f"docs/{page}: math in a heading: {line}"
+            ident = re.search(r"\{ #([^ }]+) \}", line)
+            assert ident, f"docs/{page}: heading without an explicit id: {line}"
+            assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", ident[1]), line
+            assert not re.fullmatch(r"(step|section|eq)-?\d+", ident[1]), line
+
+
+@pytest.mark.parametrize("page", pages())
+def test_every_tab_set_uses_the_site_wide_labels(page):
+    for labels in tab_sets((DOCS / page).read_text("utf8")):
+        assert labels == NOTATION_TABS, (
+            f"docs/{page}: tabs {labels}; every tab set carries {NOTATION_TABS} in this order, "
+            "so a reader's choice follows them across pages"
+        )
+
+
+def test_tab_set_reader_sees_runs():
+    text = '=== "MLS"\n\n    a\n\n=== "DLS"\n\n    b\n\nText.\n\n=== "MLS"\n\n    c\n'
+    assert tab_sets(text) == [["MLS", "DLS"], ["MLS"]]
