@@ -1,0 +1,75 @@
+"""Time the build and the test suites on this machine, after set-up (`make bench`).
+
+Targets on 2 cores: strict HTML build < 5 s; non-browser tests < 30 s; browser and PDF
+tests < 90 s; PDF plus offline archive < 20 s. Each command runs in a fresh process and
+from a cold output folder; the best of a few runs is reported for the build (the noise of a
+shared machine only ever adds time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+TARGETS = {
+    "strict HTML build": 5.0,
+    "PDF + offline archive": 20.0,
+    "non-browser tests": 30.0,
+    "browser and PDF tests": 90.0,
+}
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return elapsed
+
+
+def html_build(out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    return timed([PY, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(out)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="build runs (best is reported)")
+    parser.add_argument("--skip-browser", action="store_true", help="skip the browser tests")
+    args = parser.parse_args()
+
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        results["strict HTML build"] = min(html_build(site) for _ in range(args.runs))
+        full = timed(["bash", "scripts/build.sh"])
+        html_once = html_build(site)
+        results["PDF + offline archive"] = max(full - html_once, 0.0)
+    results["non-browser tests"] = timed([PY, "-m", "pytest", "-q", "-m", "not browser"])
+    if not args.skip_browser:
+        results["browser and PDF tests"] = timed([PY, "-m", "pytest", "-q", "-m", "browser"])
+
+    print(f"{'measure':<24} {'seconds':>8} {'target':>8}")
+    failed = False
+    for name, seconds in results.items():
+        target = TARGETS[name]
+        mark = "ok" if seconds < target else "OVER"
+        failed |= seconds >= target
+        print(f"{name:<24} {seconds:8.2f} {target:8.0f}  {mark}")
+    print(f"({os.cpu_count()} cores)")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
