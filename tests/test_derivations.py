@@ -66,6 +66,10 @@ MUTATIONS = [
      "show: = a - y", "show: = y - a"),
     ("dz-a-minus-y.md", "dls-gradient", "dls-dw",
      "show: grad(J, w) = X @ dZ.T / m", "show: grad(J, w) = X @ dZ.T"),
+    ("notation.md", "lecture-vs-lab", "lab-dl-dz",
+     "show: d(L, z) = d(L, a) * d(a, z)", "show: d(L, z) = d(L, a) * d(z, a)"),
+    ("notation.md", "dls-layout", "dls-weight-gradient",
+     "show: grad(J, W2) = dZ2 @ A1.T / m", "show: grad(J, W2) = dZ2 @ A1.T"),
 ]
 
 
