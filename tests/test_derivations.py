@@ -70,6 +70,16 @@ MUTATIONS = [
      "show: d(L, z) = d(L, a) * d(a, z)", "show: d(L, z) = d(L, a) * d(z, a)"),
     ("notation.md", "dls-layout", "dls-weight-gradient",
      "show: grad(J, W2) = dZ2 @ A1.T / m", "show: grad(J, W2) = dZ2 @ A1.T"),
+    ("da-prev.md", "square-no-transpose", "square-right",
+     "show: m * grad(J, A1) = W2.T @ dZ2", "show: m * grad(J, A1) = W2 @ dZ2"),
+    ("da-prev.md", "da-prev-scalar", "sum-over-units",
+     "show: = W_12*dz_1 + W_22*dz_2", "show: = W_21*dz_1 + W_22*dz_2"),
+    ("hidden-layer.md", "dls-tanh-chain", "dls-tanh-dw1",
+     "show: grad(J, W1) = (W2.T @ dZ2 * (1 - A1 * A1)) @ X.T / m",
+     "show: grad(J, W1) = (W2.T @ dZ2 * A1) @ X.T / m"),
+    ("hidden-layer.md", "square-hidden", "square-with-transpose",
+     "show: m * grad(J, Z1) = W2.T @ dZ2 * (1 - A1 * A1)",
+     "show: m * grad(J, Z1) = W2 @ dZ2 * (1 - A1 * A1)"),
 ]
 
 
