@@ -80,6 +80,18 @@ MUTATIONS = [
     ("hidden-layer.md", "square-hidden", "square-with-transpose",
      "show: m * grad(J, Z1) = W2.T @ dZ2 * (1 - A1 * A1)",
      "show: m * grad(J, Z1) = W2 @ dZ2 * (1 - A1 * A1)"),
+    ("same-gradient.md", "rowmajor-both", "rowmajor-mse-dw",
+     "show: grad(J_mse, W) = 2 * X.T @ (S - Y) / N", "show: grad(J_mse, W) = X.T @ (S - Y) / N"),
+    ("same-gradient.md", "family-poisson", "poisson-dnll",
+     "show: d(NLL, z) = exp(z) - y", "show: d(NLL, z) = y - exp(z)"),
+    ("sigmoid-derivative.md", "sigmoid-derivation", "exp-inner",
+     "show: d(g, z) = -1", "show: d(g, z) = 1"),
+    ("sigmoid-derivative.md", "sigmoid-derivation", "in-sigma",
+     "show: = sigma(z)*(1 - sigma(z))", "show: = sigma(z)*(1 - z)"),
+    ("activation-derivatives.md", "tanh-derivation", "tanh-in-a",
+     "show: = 1 - a**2", "show: = 1 - a"),
+    ("activation-derivatives.md", "relu-mask-matrix", "mask-from-a",
+     "show: = dA * indicator(A)", "show: = dA * (1 - indicator(-A))"),
 ]
 
 
