@@ -92,6 +92,10 @@ MUTATIONS = [
      "show: = 1 - a**2", "show: = 1 - a"),
     ("activation-derivatives.md", "relu-mask-matrix", "mask-from-a",
      "show: = dA * indicator(A)", "show: = dA * (1 - indicator(-A))"),
+    ("notation-table.md", "mse-gradients", "torch-mse-gradient",
+     "show: d(J_torch, f_1) = 2*(f_1 - y_1) / 3", "show: d(J_torch, f_1) = (f_1 - y_1) / 3"),
+    ("notation-table.md", "torch-vs-dls", "torch-weight-grad",
+     "show: grad(J, W) = G.T @ X", "show: grad(J, W) = X.T @ G"),
 ]
 
 
