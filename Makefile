@@ -5,7 +5,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup build serve live test test-fast bench lint
+.PHONY: setup build serve live test test-fast bench lint urls
 
 setup:
 	@bash scripts/setup.sh
@@ -31,3 +31,6 @@ bench: setup          ## time the build and the test suites on this machine
 
 lint: setup
 	@$(PY) -m ruff check .
+
+urls: setup           ## add new pages and anchors to tests/public_urls.txt (never by hand)
+	@$(PY) scripts/update_url_manifest.py
