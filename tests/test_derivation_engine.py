@@ -37,3 +37,20 @@ def test_printer_writes_layers_transposes_and_hadamard():
     assert tex("W2.T @ dZ2 * gprime(Z1)", **fence) == (
         r"W^{[2]\top}\,dZ^{[2]} \odot g^{[1]\prime}(Z^{[1]})"
     )
+
+
+def test_a_wrong_step_whose_shapes_do_not_fit_counts_as_disproved():
+    import yaml
+
+    from hooks.derivation import check
+
+    fence = {
+        "id": "t", "sizes": {"n": 2, "k": 3, "m": 4},
+        "matrices": {"W": ["n", "k"], "A": ["k", "m"], "G": ["n", "m"]},
+        "define": {"L": "sum(G * (W @ A))"},
+        "steps": [
+            {"id": "right", "show": "grad(L, A) = W.T @ G"},
+            {"id": "no-transpose", "show": "grad(L, A) = W @ G", "wrong": "W is (n, k)"},
+        ],
+    }
+    assert check(parse(yaml.safe_dump(fence))) == 2
