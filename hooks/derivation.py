@@ -239,6 +239,8 @@ class TexPrinter:
             return rf"\frac{{{self.tex(left)}}}{{{self.tex(node.right)}}}", PREC_MUL
         if isinstance(op, ast.Pow):
             base = self._wrap(node.left, PREC_ATOM)
+            if "^" in base and not base.startswith(r"\left("):
+                base = f"({base})"  # A^{[1]} squared is (A^{[1]})^{2}, never a double superscript
             return f"{base}^{{{self.tex(node.right)}}}", PREC_POW
         if isinstance(op, ast.MatMult):
             return rf"{self._wrap(node.left, PREC_MUL)}\,{self._wrap(node.right, PREC_POW)}", PREC_MUL

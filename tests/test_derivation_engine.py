@@ -54,3 +54,8 @@ def test_a_wrong_step_whose_shapes_do_not_fit_counts_as_disproved():
         ],
     }
     assert check(parse(yaml.safe_dump(fence))) == 2
+
+
+def test_a_power_of_a_layer_symbol_is_parenthesized():
+    fence = {"layers": True, "sizes": {"n1": 2, "m": 3}, "matrices": {"A1": ["n1", "m"]}}
+    assert tex("1 - A1**2", **fence) == r"1 - (A^{[1]})^{2}"
