@@ -1,0 +1,64 @@
+"""Fit a notebook page's HTML into the site: no scripts from other hosts, links checked like Markdown's.
+
+nbconvert's template adds MathJax and mermaid loaders that fetch from a CDN; the site renders
+math at build time and reads offline, so they are removed. Links a Markdown cell writes to
+another page (`[text](page.md#anchor)`) are resolved to that page's URL, and their targets and
+anchors are checked by the strict build, as on every other page.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from mkdocs.exceptions import PluginError
+
+SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+# Loaders the nbconvert template emits whether or not a notebook needs them.
+REMOTE_LOADERS = re.compile(r"MathJax|mermaid|\bimport\s*\(|https?://", re.IGNORECASE)
+PAGE_LINK = re.compile(r'href="(?P<path>[^":#?]+\.md)(?P<anchor>#[^"]*)?"')
+
+
+def without_remote_scripts(html: str) -> str:
+    """Drop every <script src=...> and every inline script that loads code from elsewhere."""
+    def keep(match: re.Match) -> str:
+        if "src=" in match["attrs"] or REMOTE_LOADERS.search(match["body"]):
+            return ""
+        return match.group(0)
+
+    return SCRIPT.sub(keep, html)
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.ids.update(value for name, value in attrs if name == "id" and value)
+
+
+def anchor_ids(html: str) -> set[str]:
+    parser = _Ids()
+    parser.feed(html)
+    return parser.ids
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+    html = without_remote_scripts(html)
+    page.present_anchor_ids = anchor_ids(html)
+    page.links_to_anchors = {}
+
+    def resolve(match: re.Match) -> str:
+        target = files.get_file_from_path(match["path"])
+        if target is None:
+            raise PluginError(f"{page.file.src_uri}: a Markdown cell links to missing page "
+                              f"{match['path']}")
+        anchor = (match["anchor"] or "")[1:]
+        if anchor:
+            page.links_to_anchors.setdefault(target, {})[anchor] = match["path"] + "#" + anchor
+        return f'href="{target.url_relative_to(page.file)}{match["anchor"] or ""}"'
+
+    return PAGE_LINK.sub(resolve, html)
