@@ -96,6 +96,18 @@ MUTATIONS = [
      "show: d(J_torch, f_1) = 2*(f_1 - y_1) / 3", "show: d(J_torch, f_1) = (f_1 - y_1) / 3"),
     ("notation-table.md", "torch-vs-dls", "torch-weight-grad",
      "show: grad(J, W) = G.T @ X", "show: grad(J, W) = X.T @ G"),
+    ("one-over-m.md", "stacked-matmul", "dw-matmul",
+     "show: grad(J, W2) = dZ2 @ A1.T / m", "show: grad(J, W2) = dZ2 @ A1.T"),
+    ("one-over-m.md", "half-cancels-two", "mse-gradient",
+     "show: d(K, w_j) = 2*((f_1", "show: d(K, w_j) = ((f_1"),
+    ("shapes.md", "square-layer", "square-da-right",
+     "show: m * grad(J, A) = W.T @ dZ", "show: m * grad(J, A) = W @ dZ"),
+    ("shapes.md", "square-layer", "square-dw-right",
+     "show: grad(J, W) = dZ @ A.T / m", "show: grad(J, W) = A @ dZ.T / m"),
+    ("matrix-chain-rule.md", "two-by-two", "dl-dw-matrix",
+     "show: grad(L, W) = G @ A.T", "show: grad(L, W) = G @ A"),
+    ("matrix-chain-rule.md", "two-by-two", "dl-dw11",
+     "show: = G_11*A_11 + G_12*A_12", "show: = G_11*A_11 + G_21*A_12"),
 ]
 
 
