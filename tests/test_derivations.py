@@ -108,6 +108,11 @@ MUTATIONS = [
      "show: grad(L, W) = G @ A.T", "show: grad(L, W) = G @ A"),
     ("matrix-chain-rule.md", "two-by-two", "dl-dw11",
      "show: = G_11*A_11 + G_12*A_12", "show: = G_11*A_11 + G_21*A_12"),
+    ("softmax-cross-entropy.md", "softmax-off-diagonal", "off-diagonal-entry",
+     "show: = -a_1*a_2", "show: = a_1*a_2"),
+    ("softmax-cross-entropy.md", "softmax-ce-chain", "chain-over-classes",
+     "show: d(L, z_1) = d(L, a_1)*d(a_1, z_1) + d(L, a_2)*d(a_2, z_1) + d(L, a_3)*d(a_3, z_1)",
+     "show: d(L, z_1) = d(L, a_1)*d(a_1, z_1)"),
 ]
 
 
