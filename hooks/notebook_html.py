@@ -16,17 +16,19 @@ from mkdocs.exceptions import PluginError
 SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 # Loaders the nbconvert template emits whether or not a notebook needs them.
 REMOTE_LOADERS = re.compile(r"MathJax|mermaid|\bimport\s*\(|https?://", re.IGNORECASE)
+LOADER_COMMENT = re.compile(r"<!--[^>]*?(?:mathjax|mermaid)[^>]*?-->", re.IGNORECASE)
 PAGE_LINK = re.compile(r'href="(?P<path>[^":#?]+\.md)(?P<anchor>#[^"]*)?"')
 
 
 def without_remote_scripts(html: str) -> str:
-    """Drop every <script src=...> and every inline script that loads code from elsewhere."""
+    """Drop every <script src=...>, every inline script that loads code from elsewhere, and the
+    template's comments about those loaders."""
     def keep(match: re.Match) -> str:
         if "src=" in match["attrs"] or REMOTE_LOADERS.search(match["body"]):
             return ""
         return match.group(0)
 
-    return SCRIPT.sub(keep, html)
+    return LOADER_COMMENT.sub("", SCRIPT.sub(keep, html))
 
 
 class _Ids(HTMLParser):

@@ -26,10 +26,10 @@ class Theme:
     series: tuple[str, ...]
 
 
-# Backgrounds: Material's default scheme, and its slate scheme (hsl(232, 15%, 14%)).
+# Backgrounds: Material's default scheme, and its slate scheme (hsl(225, 15%, 14%)).
 LIGHT = Theme("light", "#ffffff", "#1f2328", "#d0d7de",
               ("#1f5fbf", "#b7410e", "#1a7f37", "#8250df"))
-DARK = Theme("dark", "#1e2029", "#e6edf3", "#4b5263",
+DARK = Theme("dark", "#1e2129", "#e6edf3", "#4b5263",
              ("#79b8ff", "#ffa657", "#56d364", "#d2a8ff"))
 THEMES = (LIGHT, DARK)
 
