@@ -113,6 +113,10 @@ MUTATIONS = [
     ("softmax-cross-entropy.md", "softmax-ce-chain", "chain-over-classes",
      "show: d(L, z_1) = d(L, a_1)*d(a_1, z_1) + d(L, a_2)*d(a_2, z_1) + d(L, a_3)*d(a_3, z_1)",
      "show: d(L, z_1) = d(L, a_1)*d(a_1, z_1)"),
+    ("assignment-vs-slides.md", "dal-per-example", "dl-da-output",
+     "show: d(L, a) = -(y/a - (1 - y)/(1 - a))", "show: d(L, a) = (y/a - (1 - y)/(1 - a))"),
+    ("assignment-vs-slides.md", "hidden-layer-backward", "hidden-activation-step",
+     "show: grad(J, Z1) = dA1 * (1 - A1*A1) / m", "show: grad(J, Z1) = dA1 / m"),
 ]
 
 
