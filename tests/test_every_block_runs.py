@@ -107,6 +107,6 @@ def test_no_python_block_opts_out():
     for page in DOCS.rglob("*.md"):
         text = page.read_text("utf8")
         assert not re.search(r"\{\.python[^}]*\bnotest\b", text), f"{page}: a notest block"
-        assert not re.search(r"^\s*```python\s+\S", text, re.M), (
+        assert not re.search(r"^[ \t]*```python[ \t]+\S", text, re.M), (
             f"{page}: write options as {{.python continuation}}, not `python continuation`"
         )
