@@ -407,9 +407,7 @@ class Checker:
             self.matrices[name] = sp.Matrix(
                 *shape, lambda i, j, n=name: self._entry(n, i, j)
             )
-        self.functions = {
-            name: sp.Function(name, real=True) for name in deriv.functions
-        }
+        self.functions = self._declare_functions(deriv.functions)
         self._full: dict[str, object] = {}
 
     def _scalar(self, name: str, domain: str) -> None:
@@ -546,21 +544,36 @@ class Checker:
         if fname in self.d.define:  # a defined function: f(x) with define f: "expression of x"
             raise DerivationError(f"{self.d.where()}: '{fname}' is a value, not a function")
         if fname in self.functions:
-            spec = self.d.functions[fname]
-            fn = self._function(fname, spec)
+            fn = self.functions[fname]
             return self._elementwise(fn, args[0])
         raise DerivationError(f"{self.d.where()}: unknown function '{fname}'")
 
-    def _function(self, fname: str, spec: str):
-        """`functions: {g: generic, gprime: derivative of g}` declares an unknown g and its g'."""
-        if spec == "generic":
-            return self.functions[fname]
-        match = re.fullmatch(r"derivative of (\w+)", spec)
-        if match and match[1] in self.functions:
-            g = self.functions[match[1]]
-            t = sp.Dummy("t", real=True)
-            return lambda x: sp.diff(g(t), t).subs(t, x)
-        raise DerivationError(f"{self.d.where()}: cannot read function spec '{fname}: {spec}'")
+    def _declare_functions(self, specs: dict[str, str]) -> dict:
+        """`functions: {g: generic, gprime: derivative of g}`: an unknown g whose derivative is the
+        unknown g'. To look for counterexamples, both are replaced by a concrete pair."""
+        derivative_names = {}
+        for name, spec in specs.items():
+            match = re.fullmatch(r"derivative of (\w+)", spec)
+            if match and specs.get(match[1]) == "generic":
+                derivative_names[match[1]] = name
+            elif spec != "generic":
+                raise DerivationError(f"{self.d.where()}: cannot read function spec '{name}: {spec}'")
+        functions: dict = {}
+        self.concrete: list[tuple[type, object]] = []
+        for name, spec in specs.items():
+            if spec != "generic":
+                continue
+            prime = sp.Function(derivative_names.get(name, f"{name}_prime"), real=True)
+            generic = type(name, (sp.Function,), {
+                "fdiff": lambda self, argindex=1, prime=prime: prime(self.args[0]),
+                "is_real": True,
+            })
+            functions[name] = generic
+            if name in derivative_names:
+                functions[derivative_names[name]] = prime
+            self.concrete += [(generic, lambda x: sp.sin(x) + x**3 / 5),
+                              (prime, lambda x: sp.cos(x) + 3 * x**2 / 5)]
+        return functions
 
     def _derivative(self, node: ast.Call, stop: frozenset[str]):
         f_node, v_node = node.args
@@ -605,6 +618,8 @@ class Checker:
     def counterexample(self, diffs) -> tuple[dict, float] | None:
         rng = random.Random(0)
         symbols = set().union(*(e.free_symbols for e in diffs))
+        for function, concrete in self.concrete:
+            diffs = [e.replace(function, concrete) for e in diffs]
         for _ in range(20):
             point = {s: rng.uniform(*self.ranges.get(s, (-2.0, 2.0))) for s in symbols}
             for expr in diffs:

@@ -59,3 +59,21 @@ def test_a_wrong_step_whose_shapes_do_not_fit_counts_as_disproved():
 def test_a_power_of_a_layer_symbol_is_parenthesized():
     fence = {"layers": True, "sizes": {"n1": 2, "m": 3}, "matrices": {"A1": ["n1", "m"]}}
     assert tex("1 - A1**2", **fence) == r"1 - (A^{[1]})^{2}"
+
+
+def test_a_generic_activation_of_a_defined_matrix_is_checked_and_disproved():
+    import yaml
+
+    from hooks.derivation import check
+
+    fence = {
+        "id": "t", "layers": True, "sizes": {"n0": 2, "n1": 3, "m": 4},
+        "matrices": {"W1": ["n1", "n0"], "X": ["n0", "m"], "G": ["n1", "m"], "Z1": ["n1", "m"]},
+        "functions": {"g": "generic", "gprime": "derivative of g"},
+        "define": {"Z1": "W1 @ X", "L": "sum(G * g(Z1))"},
+        "steps": [
+            {"id": "right", "show": "grad(L, W1) = (G * gprime(Z1)) @ X.T"},
+            {"id": "no-slope", "show": "grad(L, W1) = G @ X.T", "wrong": "the slope is lost"},
+        ],
+    }
+    assert check(parse(yaml.safe_dump(fence))) == 2
