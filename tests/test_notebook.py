@@ -6,7 +6,6 @@ import ast
 import json
 import re
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -215,34 +214,32 @@ LOADING_ATTRS = {"script": "src", "img": "src", "iframe": "src", "source": "src"
                  "video": "src", "embed": "src", "object": "data", "track": "src"}
 LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest",
                 "apple-touch-icon", "preconnect", "dns-prefetch", "mask-icon"}
+TAG = re.compile(r"<(?P<tag>script|link|img|iframe|source|audio|video|embed|object|track)\b"
+                 r"(?P<attrs>[^>]*)>", re.IGNORECASE)
+STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*url\([^"]*)"|'([^']*url\([^']*)')""")
+ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+BLOCK = re.compile(r"<(?P<tag>style|script)\b[^>]*>(?P<body>.*?)</(?P=tag)>", re.DOTALL)
 
 
-class ResourceURLs(HTMLParser):
+def resource_urls(page: str) -> list[str]:
     """Every URL a browser would fetch on its own while showing the page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-        self._in = ""
-
-    def handle_starttag(self, tag, attrs) -> None:
-        attrs = dict(attrs)
-        if tag in LOADING_ATTRS and attrs.get(LOADING_ATTRS[tag]):
-            self.urls.append(attrs[LOADING_ATTRS[tag]])
-        if tag == "link" and LOADING_RELS & set((attrs.get("rel") or "").split()):
-            self.urls.append(attrs.get("href", ""))
-        for candidate in (attrs.get("srcset") or "").split(","):
-            if candidate.strip():
-                self.urls.append(candidate.split()[0])
-        if attrs.get("style"):
-            self.urls += css_urls(attrs["style"])
-        self._in = tag
-
-    def handle_data(self, data) -> None:
-        if self._in == "style":
-            self.urls += css_urls(data)
-        elif self._in == "script":
-            self.urls += re.findall(r"""import\s*\(\s*["']([^"']+)""", data)
+    urls = []
+    for tag in TAG.finditer(page):
+        name = tag["tag"].lower()
+        attrs = {m[1].lower(): m[2] or m[3] or m[4] for m in ATTR.finditer(tag["attrs"])}
+        if name in LOADING_ATTRS and attrs.get(LOADING_ATTRS[name]):
+            urls.append(attrs[LOADING_ATTRS[name]])
+        if name == "link" and LOADING_RELS & set((attrs.get("rel") or "").split()):
+            urls.append(attrs.get("href", ""))
+        urls += [c.split()[0] for c in (attrs.get("srcset") or "").split(",") if c.strip()]
+    for style in STYLE_ATTR.finditer(page):
+        urls += css_urls(style[1] or style[2])
+    for block in BLOCK.finditer(page):
+        if block["tag"] == "style":
+            urls += css_urls(block["body"])
+        else:
+            urls += re.findall(r"""import\s*\(\s*["']([^"']+)""", block["body"])
+    return urls
 
 
 def css_urls(css: str) -> list[str]:
@@ -259,13 +256,21 @@ def page_html(site: Path, page: str) -> str:
     return (site / page.removesuffix(".ipynb") / "index.html").read_text("utf8")
 
 
+def test_the_resource_scanner_finds_what_a_browser_would_fetch():
+    page = ("""<link rel="canonical" href="https://a.org/"><a href="https://b.org/">b</a>"""
+            """<link rel="stylesheet" href="https://c.org/s.css"><img alt="x" src='/i.png'>"""
+            """<style>@import "https://d.org/i.css"; p { background: url(data:x) }</style>"""
+            """<script type="module">await import("https://e.org/m.js")</script>"""
+            """<div style="background: url('https://f.org/b.png')"></div>""")
+    assert [url for url in resource_urls(page) if foreign(url)] == [
+        "https://c.org/s.css", "https://f.org/b.png", "https://d.org/i.css", "https://e.org/m.js"]
+
+
 def test_no_page_loads_anything_from_another_host(built_site):
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 5
     for page in pages:
-        parser = ResourceURLs()
-        parser.feed(page.read_text("utf8"))
-        outside = [url for url in parser.urls if foreign(url)]
+        outside = [url for url in resource_urls(page.read_text("utf8")) if foreign(url)]
         assert not outside, f"{page.relative_to(built_site)} loads {outside}"
 
 
