@@ -5,9 +5,10 @@ page's HTML and writes the combined page after the build; this hook then gives e
 inside a page that page's prefix (print-site prefixes only headings), points links to the home
 page at its section, demotes the headings of pages inside a navigation section by one level
 (so the PDF outline nests question under section), writes the contents as static links, opens
-every collapsed block, drops the scripts (a printed page runs none), renders the math with
-KaTeX, adds the print style sheet, and warns (failing the strict build) on any internal link
-without a target.
+every collapsed block, drops the scripts (a printed page runs none) and the MathML copy of
+each formula (screen readers read the HTML pages; on paper it only costs layout time), adds the
+print style sheet, and warns (failing the strict build) on any internal link without a target.
+hooks/katex_math.py has rendered the page's math just before.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from hooks import katex_math
-
 log = logging.getLogger("mkdocs.hooks.print_page")
 HERE = Path(__file__).resolve().parent
 PRINT_CSS = HERE / "print_page.css"
@@ -31,6 +30,7 @@ ATTR_ID = re.compile(r"""\bid=(["'])([^"']+)\1""")
 CLASS_ATTR = re.compile(r"""\bclass=(["'])([^"']*)\1""")
 ID_ATTR = re.compile(r"""(<[a-zA-Z][^<>]*?\s)id=(["'])([^"']+)\2""")
 HEADING = re.compile(r"<(/?)h([1-6])\b")
+MATHML = re.compile(r'<span class="katex-mathml">.*?</math></span>', re.DOTALL)
 LOCAL_HREF = re.compile(r"""\bhref=(["'])#([^"']*)\1""")
 
 
@@ -114,13 +114,15 @@ def toc_html(links) -> str:
 
 
 def static_page(html: str, site_name: str, toc) -> str:
-    """The contents written in, collapsed blocks open, no scripts, the site's name as title."""
+    """The contents written in, collapsed blocks open, no scripts and no MathML, the site's name
+    as title."""
     html = re.sub(
         r"(<h1 class='print-page-toc-title'>.*?</h1>)",
         lambda m: m[1] + toc_html(toc.items), html, count=1, flags=re.DOTALL,
     )
     html = re.sub(r"<script\b[^>]*>.*?</script>\s*", "", html, flags=re.DOTALL)
     html = re.sub(r"<details\b(?![^>]*\bopen\b)", "<details open", html)
+    html = MATHML.sub("", html)
     return re.sub(r"<title>.*?</title>", f"<title>{htmllib.escape(site_name)}</title>", html,
                   count=1, flags=re.DOTALL)
 
@@ -141,9 +143,5 @@ def on_post_build(config) -> None:
     if missing:
         # A warning, so the strict build fails on it and a draft build still shows the rest.
         log.warning("print page: links without a target (page-anchor): %s", ", ".join(missing))
-    html = katex_math.render_math(html, "print page")
     path.write_text(add_print_css(html), "utf8")
 
-
-def on_shutdown() -> None:
-    katex_math.KATEX.close()

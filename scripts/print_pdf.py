@@ -48,6 +48,7 @@ def render_pdf(page_file: Path, out: Path) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
+            page.emulate_media(media="print")  # laid out for paper from the start, not twice
             page.on("console", lambda m: m.type == "error" and problems.append(m.text))
             page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
             page.on("requestfailed", lambda r: problems.append(f"cannot load {r.url}"))

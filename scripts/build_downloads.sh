@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The downloads for reading offline, next to a built site: the PDF of the whole FAQ and the
+# offline copy (a zip that works opened from file://, with the PDF inside).
+#   bash scripts/build_downloads.sh SITE_DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
+site=$(realpath "${1:?usage: build_downloads.sh SITE_DIR}")
+py=.venv/bin/python
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+start=$EPOCHREALTIME
+
+# The print build and the offline build run side by side; the PDF needs only the first.
+$py scripts/build_variant.py print "$work/print" 2>"$work/print.log" &
+print_job=$!
+$py scripts/build_variant.py offline "$work/offline/backprop-faq" 2>"$work/offline.log" &
+offline_job=$!
+if ! wait "$print_job"; then
+  cat "$work/print.log" >&2; echo "the print build (for the PDF) failed" >&2
+  kill "$offline_job" 2>/dev/null || true; exit 1
+fi
+$py scripts/print_pdf.py "$work/print" "$site/backprop-faq.pdf"
+pdf_done=$EPOCHREALTIME
+
+if ! wait "$offline_job"; then
+  cat "$work/offline.log" >&2; echo "the offline build failed" >&2; exit 1
+fi
+cp "$site/backprop-faq.pdf" "$work/offline/backprop-faq/"
+rm -f "$site/backprop-faq-offline.zip"
+(cd "$work/offline" && "$OLDPWD/$py" -m zipfile -c "$site/backprop-faq-offline.zip" backprop-faq)
+end=$EPOCHREALTIME
+awk -v s="$start" -v p="$pdf_done" -v e="$end" -v kb="$(( $(stat -c %s "$site/backprop-faq-offline.zip") / 1024 ))" \
+  'BEGIN { printf "PDF after %.1f s; offline archive (%d KB) after %.1f s\n", p - s, kb, e - s }'
