@@ -54,8 +54,9 @@ def on_build_error(error) -> None:
 
 
 def execute(notebook: Path):
-    """Run every cell in order in a fresh kernel started in the notebook's folder.
+    """Run every cell in order in a fresh kernel.
 
+    The kernel starts in the repository's root, so `import snippets` is this checkout's code.
     Returns the executed notebook; the first failing cell raises nbclient's CellExecutionError.
     """
     import nbformat
@@ -63,7 +64,7 @@ def execute(notebook: Path):
 
     nb = nbformat.read(notebook, as_version=4)
     client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL, allow_errors=False,
-                            resources={"metadata": {"path": str(notebook.parent)}})
+                            resources={"metadata": {"path": str(ROOT)}})
     client.execute()
     return nb
 
