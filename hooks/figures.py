@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from hooks.background import ROOT, CachedStep
@@ -26,15 +27,34 @@ STEP: CachedStep | None = None
 def on_config(config):
     global STEP
     STEP = CachedStep("figures", "hooks.figures", INPUTS)
-    STEP.start()  # draws on another core while MkDocs reads the docs folder
+    STEP.start()  # draws on another core while MkDocs renders the pages
     return config
 
 
+def figure_files() -> list[str]:
+    """The names the drawing step writes (listing them does not import matplotlib)."""
+    import importlib
+
+    # reloaded because `mkdocs serve` keeps modules between builds
+    figures = importlib.reload(importlib.import_module("snippets.figures"))
+    return [f"{stem}-{theme.name}.svg" for stem in figures.PAGE_FIGURES for theme in figures.THEMES]
+
+
 def on_files(files: Files, config) -> Files:
-    folder = STEP.wait()
-    for svg in sorted(folder.glob("*.svg")):
-        files.append(File.generated(config, f"{FOLDER}/{svg.name}", abs_src_path=str(svg)))
+    # Registered now, so links to them are checked; they are drawn by the time MkDocs copies.
+    STEP.names = figure_files()
+    for name in STEP.names:
+        path = STEP.output / name
+        files.append(File.generated(config, f"{FOLDER}/{name}", abs_src_path=str(path)))
     return files
+
+
+def on_env(env, config, files):
+    folder = STEP.wait()  # MkDocs copies static files right after this event
+    missing = [name for name in STEP.names if not (folder / name).is_file()]
+    if missing:
+        raise PluginError(f"the figure step did not draw {', '.join(missing)}")
+    return env
 
 
 def on_serve(server, config, builder):

@@ -10,11 +10,11 @@ import io
 import re
 from dataclasses import dataclass
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.figure import Figure
 
 from snippets import two_layer
+
+# matplotlib is imported where a figure is drawn, so listing the figures costs nothing.
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ def new_figure(theme, ncols=1, width=6.4, height=3.4, left=0.6, bottom=0.5, top=
         "axes.grid": True, "grid.linewidth": 0.6, "font.size": 10.5, "legend.frameon": False,
         "axes.spines.top": False, "axes.spines.right": False, "lines.linewidth": 2,
     }
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
     with mpl.rc_context(rc):
         fig = Figure(figsize=(width, height))
         axes = fig.subplots(1, ncols)
@@ -196,6 +199,8 @@ def to_svg(fig) -> str:
 
     Text is drawn as glyph outlines, so it looks the same whatever fonts the reader has.
     """
+    import matplotlib as mpl
+
     buffer = io.StringIO()
     with mpl.rc_context({"svg.hashsalt": "backprop-faq", "svg.fonttype": "path"}):
         fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
