@@ -88,7 +88,9 @@ def render_math(text: str, where: str, markdown: str = "") -> str:
     for match, rendered_html in zip(matches, rendered, strict=True):
         out.append(text[last:match.start()])
         tag = match["tag"]
-        out.append(f'<{tag} class="arithmatex">{rendered_html}</{tag}>')
+        # A wide display formula scrolls in its own box; keyboard users can focus it to scroll.
+        focus = ' tabindex="0"' if tag == "div" else ""
+        out.append(f'<{tag} class="arithmatex"{focus}>{rendered_html}</{tag}>')
         last = match.end()
     out.append(text[last:])
     return "".join(out)

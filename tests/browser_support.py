@@ -2,7 +2,8 @@
 
 Registered from tests/conftest.py. A test using them carries `@pytest.mark.browser`.
 
-- `full_site`: path of one complete build (HTML, PDF, offline archive), built once per session.
+- `full_site`: path of one complete build (HTML, PDF, offline archive), built once per session
+  (or the build in $FULL_SITE, made beforehand with `bash scripts/build.sh DIR`).
 - `served_site`: base URL (ending in `/`) of that build served at http://127.0.0.1:<free port>/.
 - `offline_site`: path of the offline archive, unpacked (open its pages with `file://`).
 - `browser`: one headless Chromium (Debian's) for the whole session.
@@ -74,9 +75,12 @@ class RecordedPage:
 @pytest.fixture(scope="session")
 def full_site(tmp_path_factory) -> Path:
     """The complete build (HTML + PDF + offline archive), built once per session."""
-    out = tmp_path_factory.mktemp("full-site")
-    result = build_everything(out)
-    assert result.returncode == 0, f"scripts/build.sh failed:\n{result.stdout}\n{result.stderr}"
+    if os.environ.get("FULL_SITE"):  # while working on the tests: a build made beforehand
+        out = Path(os.environ["FULL_SITE"])
+    else:
+        out = tmp_path_factory.mktemp("full-site")
+        result = build_everything(out)
+        assert result.returncode == 0, f"scripts/build.sh failed:\n{result.stdout}\n{result.stderr}"
     for name in ("index.html", PDF_NAME, ARCHIVE_NAME):
         assert (out / name).is_file(), f"the build made no {name}"
     return out

@@ -1,0 +1,178 @@
+"""Every page in Chromium, served over 127.0.0.1 and opened from the offline copy via file://:
+no request to another host, no console error, no raw TeX, every formula rendered with its MathML,
+no sideways scrolling on a phone, no serious accessibility violation; the notation tab a reader
+picks follows them from page to page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser_support import DESKTOP, PHONE, ROOT
+
+pytestmark = pytest.mark.browser
+
+DOCS = ROOT / "docs"
+SHOTS = ROOT / "test-output" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TAB_LABELS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Row-major code"]
+RAW_TEX = [r"\frac", r"\partial", "$$", r"\(", r"\)", r"\["]
+SOURCES = sorted([*DOCS.glob("*.md"), *DOCS.glob("*.ipynb")])
+SLUGS = ["" if p.stem == "index" else p.stem for p in SOURCES]
+
+VISIBLE_TEXT = """() => {
+  const skip = 'code, pre, kbd, samp, textarea, script, style, .katex-mathml';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const out = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (el && !el.closest(skip) && el.checkVisibility()) out.push(n.textContent);
+  }
+  return out.join(' ');
+}"""
+
+MATH_COUNTS = """() => ({
+  spans: document.querySelectorAll('.arithmatex').length,
+  unrendered: [...document.querySelectorAll('.arithmatex')]
+    .filter(e => !e.querySelector('.katex')).map(e => e.textContent.slice(0, 60)),
+  katex: document.querySelectorAll('.katex').length,
+  mathml: document.querySelectorAll('.katex > .katex-mathml math').length,
+  errors: document.querySelectorAll('.katex-error').length,
+})"""
+
+WIDE_ELEMENTS = """() => {
+  const width = window.innerWidth, wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right <= width + 1 || r.width === 0) continue;
+    let boxed = false;
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o !== 'visible' && o !== 'clip' || a.clientWidth < a.scrollWidth && o !== 'visible') {
+        boxed = true; break;
+      }
+    }
+    if (!boxed) wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ` +
+                          `(right edge ${Math.round(r.right)} px)`);
+  }
+  return wide.slice(0, 8);
+}"""
+
+SELECTED_TABS = """() => [...document.querySelectorAll('.tabbed-set')].map(set => {
+  const input = set.querySelector(':scope > input:checked');
+  const label = input && set.querySelector(`label[for="${input.id}"]`);
+  const labels = [...set.querySelectorAll(':scope > .tabbed-labels > label')];
+  return [label ? label.textContent.trim() : null, labels.map(l => l.textContent.trim())];
+})"""
+
+# KaTeX's HTML is aria-hidden (screen readers read its MathML) and has the colour of the text
+# around it; removing its thousands of spans first keeps axe fast. Run last on a page.
+AXE_RUN = """async () => {
+  document.querySelectorAll('.katex-html').forEach(e => e.remove());
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v =>
+    `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ')}`);
+}"""
+
+
+def source_has_math(path: Path) -> bool:
+    text = path.read_text("utf8")
+    return bool(re.search(r"\$[^\s$]|```derivation|\\\(", text))
+
+
+def http_url(base: str, slug: str) -> str:
+    return base + (f"{slug}/" if slug else "")
+
+
+def file_url(offline: Path, slug: str) -> str:
+    return (offline / (f"{slug}.html" if slug else "index.html")).as_uri()
+
+
+def raw_tex_in(text: str) -> list[str]:
+    found = []
+    for token in RAW_TEX:
+        at = text.find(token)
+        if at >= 0:
+            found.append(f"{token!r} in …{text[max(0, at - 40):at + 40]}…")
+    return found
+
+
+def assert_page_is_clean(recorded, where: str, has_math: bool) -> None:
+    page = recorded.page
+    assert recorded.foreign_requests() == [], f"{where} asks the network: {recorded.foreign_requests()}"
+    assert recorded.console_errors == [], f"{where} logs errors: {recorded.console_errors}"
+    assert raw_tex_in(page.evaluate(VISIBLE_TEXT)) == [], f"{where} shows raw TeX"
+    math = page.evaluate(MATH_COUNTS)
+    assert math["unrendered"] == [], f"{where}: formulas left as TeX: {math['unrendered']}"
+    assert math["errors"] == 0, f"{where}: {math['errors']} KaTeX errors"
+    if has_math:
+        assert math["katex"] > 0, f"{where}: the Markdown has math but the page shows no KaTeX"
+    assert math["mathml"] == math["katex"], (
+        f"{where}: {math['katex']} formulas but {math['mathml']} MathML copies for screen readers"
+    )
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[s or "home" for s in SLUGS])
+def test_page_in_the_browser(source, served_site, offline_site, new_page):
+    slug = "" if source.stem == "index" else source.stem
+    name = slug or "home"
+    has_math = source_has_math(source)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    served = new_page(*DESKTOP)
+    served.page.goto(http_url(served_site, slug), wait_until="load")
+    served.page.wait_for_load_state("networkidle")
+    assert_page_is_clean(served, f"http {name}", has_math)
+    pdf_link = served.page.locator('.md-footer a[href$="backprop-faq.pdf"]')
+    assert pdf_link.count() == 1, f"{name}: no link to the PDF in the footer"
+
+    served.page.screenshot(path=str(SHOTS / f"{name}-desktop.png"))
+
+    served.page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    widths = served.page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1], (
+        f"{name} scrolls sideways on a phone ({widths[0]} px > {widths[1]} px): "
+        f"{served.page.evaluate(WIDE_ELEMENTS)}"
+    )
+    served.page.screenshot(path=str(SHOTS / f"{name}-phone.png"))
+
+    served.page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
+    served.page.add_script_tag(path=str(AXE))
+    violations = served.page.evaluate(AXE_RUN)
+    assert violations == [], f"{name}: serious accessibility violations:\n" + "\n".join(violations)
+
+    offline = new_page(*DESKTOP)
+    offline.page.goto(file_url(offline_site, slug), wait_until="load")
+    assert_page_is_clean(offline, f"file:// {name}", has_math)
+
+
+def tabbed_pages() -> list[str]:
+    return [p.stem for p in SOURCES if all(f'=== "{label}"' in p.read_text("utf8")
+                                          for label in ("MLS", "DLS"))]
+
+
+@pytest.mark.parametrize("origin", ["http", "file"])
+def test_notation_tab_follows_the_reader(origin, served_site, offline_site, new_page):
+    first, second = tabbed_pages()[:2]
+
+    def url(slug):
+        return http_url(served_site, slug) if origin == "http" else file_url(offline_site, slug)
+
+    recorded = new_page(*DESKTOP)
+    page = recorded.page
+    for label in ("DLS", "M4ML lab"):
+        page.goto(url(first), wait_until="load")
+        page.locator(".tabbed-labels > label", has_text=re.compile(f"^{label}$")).first.click()
+        assert [label, TAB_LABELS] in page.evaluate(SELECTED_TABS), (
+            f"{first}: clicking {label} did not select it"
+        )
+        page.goto(url(second), wait_until="load")
+        selected = [chosen for chosen, labels in page.evaluate(SELECTED_TABS) if label in labels]
+        assert selected and set(selected) == {label}, (
+            f"{origin}: picked {label} on {first}, but {second} shows {selected}"
+        )
+    assert recorded.console_errors == []
