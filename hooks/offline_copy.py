@@ -1,4 +1,4 @@
-"""Make the offline copy self-contained: the search shim from npm, and no link to the archive itself.
+"""Make the offline copy self-contained: the search shim from npm, no link to the archive itself.
 
 Used only by the offline build (scripts/build_variant.py offline), where Material's offline
 plugin lets search run from file://. The plugin would fetch its iframe-worker shim from a CDN;
@@ -31,6 +31,8 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config) -> None:
+    # The 404 page is for a web server, and links from the site root: no use in a folder.
+    (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     for script in config.extra.get("polyfills", []):
         if "iframe-worker" in str(script):
             target = Path(config.site_dir) / str(script)

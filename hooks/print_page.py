@@ -3,12 +3,12 @@
 Used only by the print build (scripts/build_variant.py print). The print-site plugin stores each
 page's HTML and writes the combined page after the build; this hook then gives every anchor
 inside a page that page's prefix (print-site prefixes only headings), points links to the home
-page at its section, demotes the headings of pages inside a navigation section by one level
-(so the PDF outline nests question under section), writes the contents as static links, opens
-every collapsed block, drops the scripts (a printed page runs none) and the MathML copy of
-each formula (screen readers read the HTML pages; on paper it only costs layout time), adds the
-print style sheet, and warns (failing the strict build) on any internal link without a target.
-hooks/katex_math.py has rendered the page's math just before.
+page at its section and links to files at the site, demotes the headings of pages inside a
+navigation section by one level (so the PDF outline nests question under section), writes the
+contents as static links, opens every collapsed block, drops the scripts (a printed page runs
+none) and the MathML copy of each formula (screen readers read the HTML pages; on paper it only
+costs layout time), adds the print style sheet, and warns (failing the strict build) on any
+internal link without a target. hooks/katex_math.py has rendered the page's math just before.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import html as htmllib
 import logging
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 
@@ -31,6 +32,7 @@ CLASS_ATTR = re.compile(r"""\bclass=(["'])([^"']*)\1""")
 ID_ATTR = re.compile(r"""(<[a-zA-Z][^<>]*?\s)id=(["'])([^"']+)\2""")
 HEADING = re.compile(r"<(/?)h([1-6])\b")
 MATHML = re.compile(r'<span class="katex-mathml">.*?</math></span>', re.DOTALL)
+ANCHOR_HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")')
 LOCAL_HREF = re.compile(r"""\bhref=(["'])#([^"']*)\1""")
 
 
@@ -44,6 +46,19 @@ def home_links(html: str) -> str:
     """print-site turns links to the home page into `#.` (and `#.-anchor`): point them home."""
     return re.sub(r"""href=(["'])#\.(-[^"']*)?\1""",
                   lambda m: f'href={m[1]}#{HOME_KEY}{m[2] or ""}{m[1]}', html)
+
+
+def web_links(html: str, site_url: str, page_url: str) -> str:
+    """Links to files (a notebook to download) point at the site: the PDF travels alone."""
+    base = urljoin(site_url, page_url)
+
+    def absolute(match: re.Match) -> str:
+        href = match[2]
+        if href.startswith(("#", "http:", "https:", "mailto:")):
+            return match[0]
+        return f"{match[1]}{urljoin(base, href)}{match[3]}"
+
+    return ANCHOR_HREF.sub(absolute, html)
 
 
 def prefix_ids(segment: str, key: str) -> str:
@@ -138,6 +153,7 @@ def on_post_build(config) -> None:
         raise PluginError("hooks/print_page.py needs the print-site plugin (use the print build)")
     path = Path(plugin.print_page.file.abs_dest_path)
     html = restructure(home_links(path.read_text("utf8")))
+    html = web_links(html, config["site_url"] or "", plugin.print_page.file.url)
     html = static_page(html, config["site_name"], plugin.print_page.toc)
     missing = broken_links(html)
     if missing:
