@@ -1,9 +1,11 @@
-"""Fit a notebook page's HTML into the site: no scripts from other hosts, links checked like Markdown's.
+"""Fit a notebook page's HTML into the site: no scripts from other hosts, links and ids like Markdown's.
 
 nbconvert's template adds MathJax and mermaid loaders that fetch from a CDN; the site renders
 math at build time and reads offline, so they are removed. Links a Markdown cell writes to
 another page (`[text](page.md#anchor)`) are resolved to that page's URL, and their targets and
-anchors are checked by the strict build, as on every other page.
+anchors are checked by the strict build, as on every other page. Headings get the site's ¶
+link; the template's numbered cell ids are dropped or made internal (`__code-1`), so the page's
+public anchors are its section ids only.
 """
 
 from __future__ import annotations
@@ -18,6 +20,19 @@ SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTA
 REMOTE_LOADERS = re.compile(r"MathJax|mermaid|\bimport\s*\(|https?://", re.IGNORECASE)
 LOADER_COMMENT = re.compile(r"<!--[^>]*?(?:mathjax|mermaid)[^>]*?-->", re.IGNORECASE)
 PAGE_LINK = re.compile(r'href="(?P<path>[^":#?]+\.md)(?P<anchor>#[^"]*)?"')
+HEADING_LINK = re.compile(r'<a (?=[^>]*class="anchor-link")[^>]*href="#(?P<id>[^"]+)"[^>]*>¶</a>')
+CELL_ID = re.compile(r'\s+id="cell-id=[^"]*"')
+COPY_TARGET = re.compile(r'\b(?P<attr>id|for)="cell-(?P<n>\d+)",?')
+
+
+def site_ids_and_links(html: str) -> str:
+    """Section links as on Markdown pages; no public id for a cell or its copy button."""
+    html = HEADING_LINK.sub(
+        lambda m: f'<a class="headerlink" href="#{m["id"]}" title="Link to this section">¶</a>',
+        html,
+    )
+    html = CELL_ID.sub("", html)
+    return COPY_TARGET.sub(lambda m: f'{m["attr"]}="__code-{m["n"]}"', html).replace(' ,=""', "")
 
 
 def without_remote_scripts(html: str) -> str:
@@ -49,7 +64,7 @@ def anchor_ids(html: str) -> set[str]:
 def on_page_content(html: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return html
-    html = without_remote_scripts(html)
+    html = site_ids_and_links(without_remote_scripts(html))
     page.present_anchor_ids = anchor_ids(html)
     page.links_to_anchors = {}
 

@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 from nbclient.exceptions import CellExecutionError
 
 from hooks.background import inputs_key
-from hooks.notebook_html import without_remote_scripts
+from hooks.notebook_html import site_ids_and_links, without_remote_scripts
 from hooks.notebook_math import convert_notebook_math
 from hooks.notebook_run import execute, notebook_inputs
 from tests.conftest import DOCS, ROOT
@@ -208,6 +208,19 @@ def test_cdn_loaders_are_removed_and_local_scripts_kept():
     assert without_remote_scripts(html) == '<script>document.title = "kept"</script>'
 
 
+def test_cells_get_no_public_ids_and_headings_get_the_sites_link():
+    html = ('<div class="jp-Cell jp-CodeCell" id="cell-id=cell-02">'
+            '<clipboard-copy for="cell-1", aria-label="Copy"></clipboard-copy>'
+            '<div id="cell-1" class="clipboard-copy-txt">x = 1</div></div>'
+            '<h2 id="forward-pass">Forward pass<a class="anchor-link" href="#forward-pass">¶</a></h2>')
+    assert site_ids_and_links(html) == (
+        '<div class="jp-Cell jp-CodeCell">'
+        '<clipboard-copy for="__code-1" aria-label="Copy"></clipboard-copy>'
+        '<div id="__code-1" class="clipboard-copy-txt">x = 1</div></div>'
+        '<h2 id="forward-pass">Forward pass<a class="headerlink" href="#forward-pass" '
+        'title="Link to this section">¶</a></h2>')
+
+
 # --- the built page -----------------------------------------------------------------------
 
 LOADING_ATTRS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
@@ -295,6 +308,16 @@ def test_notebook_page_shows_its_outputs(built_site):
         assert all('src="data:image/svg+xml;base64,' in image for image in images)
         assert all(re.search(r'alt="[^"]{40,}"', image) for image in images)
         assert 'class="figure-light"' in images[0] and 'class="figure-dark"' in images[1]
+
+
+def test_notebook_page_public_ids_are_its_sections(built_site):
+    html = page_html(built_site, "two-layer-network.ipynb")
+    article = html[html.index('<article class="md-content__inner'):html.index("</article>")]
+    ids = [i for i in re.findall(r'\sid="([^"]+)"', article) if not i.startswith("__")]
+    assert ids == ["a-two-layer-network-from-scratch", "the-data-and-the-shapes", "forward-pass",
+                   "why-dz2-a2-y", "backward-pass", "gradient-check", "training"]
+    for anchor in ids[1:]:
+        assert f'<a class="headerlink" href="#{anchor}"' in article, anchor
 
 
 def test_notebook_math_is_rendered_at_build_time(built_site):
