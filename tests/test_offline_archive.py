@@ -63,7 +63,7 @@ def test_search_works_from_file(offline_site, new_page):
     page.goto((offline_site / "index.html").as_uri(), wait_until="load")
     search = page.locator("input.md-search__input")
     search.click()
-    search.fill("sigmoid derivative")
+    search.press_sequentially("sigmoid", delay=40)  # Material searches on key events
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10_000)
     assert results.count() >= 1
