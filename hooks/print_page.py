@@ -20,8 +20,14 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
+from mkdocs_print_site_plugin import urls as print_site_urls
 
 log = logging.getLogger("mkdocs.hooks.print_page")
+
+# print-site prefixes heading ids with a regex that can start at an earlier tag and then skip the
+# heading (a link to it is rewritten all the same), and it is slow on long pages. restructure()
+# prefixes every id of a page instead; print-site still rewrites the links and the tab inputs.
+print_site_urls.update_anchor_ids = lambda page_html, page_key: page_html
 HERE = Path(__file__).resolve().parent
 PRINT_CSS = HERE / "print_page.css"
 HOME_KEY = "index"
@@ -62,10 +68,11 @@ def web_links(html: str, site_url: str, page_url: str) -> str:
 
 
 def prefix_ids(segment: str, key: str) -> str:
-    """Give every id inside a page the page's prefix, as print-site does for headings only."""
+    """Give every id inside a page the page's prefix, as print-site's links expect. Tab inputs
+    already have it (print-site renames them with their labels)."""
     def rename(match: re.Match) -> str:
         value = match[3]
-        if value == key or value.startswith(key + "-"):
+        if value == key or match[1].startswith("<input"):
             return match[0]
         return f"{match[1]}id={match[2]}{key}-{value}{match[2]}"
 
