@@ -55,5 +55,5 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if answer is None:
         return markdown
     formula = page_formula(page.meta, page.file.src_uri)
-    reply = reply_text(str(answer), formula, canonical_url(page.file.src_uri, config["site_url"]))
+    reply = reply_text(str(answer), formula, canonical_url(page.file.dest_uri, config["site_url"]))
     return insert_after_short_answer(markdown, button_html(reply))

@@ -11,7 +11,6 @@ from urllib.parse import urljoin
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 
 from hooks.social_cards import card_uri
 
@@ -23,11 +22,14 @@ def one_line(text) -> str:
     return " ".join(str(text).split())
 
 
-def canonical_url(src_uri: str, site_url: str | None) -> str:
-    """The page's public address, the same in every build (the offline copy names its files
-    page.html, but a link handed to a forum must be the published one)."""
-    url = File(src_uri, "", "", use_directory_urls=True).url
-    return urljoin(site_url or "/", "" if url == "./" else url)
+def canonical_url(dest_uri: str, site_url: str | None) -> str:
+    """The page's public address, the same in every build: the offline copy writes
+    `page.html` where the site writes `page/index.html`, but a link handed to a forum must be
+    the published one."""
+    path = dest_uri[: -len("index.html")] if dest_uri.endswith("index.html") else dest_uri
+    if path.endswith(".html"):
+        path = path[: -len(".html")] + "/"
+    return urljoin(site_url or "/", path)
 
 
 def page_title(page) -> str:
@@ -71,7 +73,7 @@ def on_page_context(context, page, config, nav):
         "html_title": html_title(title, config["site_name"], page.is_homepage),
         "description": description,
         "type": "website" if page.is_homepage else "article",
-        "url": canonical_url(page.file.src_uri, config["site_url"]),
+        "url": canonical_url(page.file.dest_uri, config["site_url"]),
         "image": site_url.rstrip("/") + "/" + card_uri(page.file.src_uri),
     }
     return context

@@ -13,6 +13,7 @@ are never dropped silently: a moved page needs a redirect (mkdocs.yml, plugins: 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import posixpath
 import re
@@ -98,6 +99,14 @@ def public_urls(site: Path) -> list[str]:
     return list(dict.fromkeys(urls))  # an id used twice is listed once (tests/test_anchors.py)
 
 
+@functools.lru_cache(maxsize=256)
+def read_page(file: Path, mtime_ns: int) -> tuple[str | None, list[str]]:
+    """A built page's redirect target (if it is a redirect) and its public ids, read once."""
+    html = file.read_text("utf8")
+    redirect = REDIRECT.search(html)
+    return (redirect[1] if redirect else None), ([] if redirect else public_ids(html))
+
+
 def resolve(site: Path, url: str, hops: int = 5) -> tuple[str, list[str]]:
     """Follow `url` (a path from the site root, maybe with #anchor) through any redirects to a
     page; return that page's path and its public ids, or raise LookupError saying why not."""
@@ -105,18 +114,16 @@ def resolve(site: Path, url: str, hops: int = 5) -> tuple[str, list[str]]:
     file = page_file(site, path)
     if not file.is_file():
         raise LookupError(f"{url}: no page at {path}")
-    html = file.read_text("utf8")
-    redirect = REDIRECT.search(html)
+    redirect, ids = read_page(file, file.stat().st_mtime_ns)
     if redirect:
         if hops == 0:
             raise LookupError(f"{url}: too many redirects")
-        target = urlsplit(redirect[1])
+        target = urlsplit(redirect)
         if target.scheme:
-            raise LookupError(f"{url}: redirects off the site, to {redirect[1]}")
+            raise LookupError(f"{url}: redirects off the site, to {redirect}")
         new_path = posixpath.normpath(posixpath.join(path, target.path)) + "/"
         new_path = "/" if new_path == "//" else new_path
         return resolve(site, new_path + (f"#{anchor}" if anchor else ""), hops - 1)
-    ids = public_ids(html)
     if anchor and anchor not in ids:
         raise LookupError(f"{url}: the page {path} has no anchor #{anchor}")
     return path, ids
