@@ -1,4 +1,10 @@
-"""Show under each short answer the other ways learners word the question ("Also asked as")."""
+"""The ways learners word a page's question: shown under its short answer ("Also asked as")
+and handed to site search as the page's keywords.
+
+Material's search indexes a page's `tags` in a field of their own (mkdocs.yml gives it the
+weight of a title), so a learner's own words find the page. Without the tags plugin the tags
+are not shown on the page.
+"""
 
 from __future__ import annotations
 
@@ -28,4 +34,5 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     phrasings = page_phrasings(page.meta, page.file.src_uri)
     if not phrasings:
         return markdown
+    page.meta.setdefault("tags", phrasings)
     return insert_after_short_answer(markdown, phrasings_html(phrasings))
