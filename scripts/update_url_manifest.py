@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,41 +38,26 @@ INTERNAL_ID = re.compile(r"^(__|fn:|fnref)")
 REDIRECT = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
 
 
-class ArticleIds(HTMLParser):
-    """The ids inside the page's article, in document order, and the id of its h1."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0  # nesting of <article> elements, counted from the content's own
-        self.ids: list[str] = []
-        self.h1_id: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "article" and (self.depth or "md-content__inner" in (attributes.get("class") or "")):
-            self.depth += 1
-        if self.depth and attributes.get("id"):
-            if tag == "h1" and self.h1_id is None:
-                self.h1_id = attributes["id"]
-            self.ids.append(attributes["id"])
-
-    def handle_endtag(self, tag):
-        if tag == "article" and self.depth:
-            self.depth -= 1
+TAG_WITH_ID = re.compile(r'<([a-zA-Z][\w-]*)\b[^>]*?\sid="([^"]*)"')
 
 
-def article_ids(html: str) -> ArticleIds:
-    parser = ArticleIds()
-    parser.feed(html)
-    parser.close()
-    return parser
+def article(html: str) -> str:
+    """The page's own content: Material's <article class="md-content__inner ...">."""
+    start = html.find('<article class="md-content__inner')
+    return html[start:html.rfind("</article>")] if start >= 0 else ""
+
+
+def article_ids(html: str) -> list[tuple[str, str]]:
+    """(tag, id) of every element with an id in the article, in document order."""
+    return [(tag.lower(), unescape(i)) for tag, i in TAG_WITH_ID.findall(article(html))]
 
 
 def public_ids(html: str) -> list[str]:
     """Anchors a reader may link to: every id in the article but the page title's and the
     theme's internal ones."""
     found = article_ids(html)
-    return [i for i in found.ids if i != found.h1_id and not INTERNAL_ID.match(i)]
+    title = next((i for tag, i in found if tag == "h1"), None)
+    return [i for _, i in found if i != title and not INTERNAL_ID.match(i)]
 
 
 def site_pages(site: Path) -> list[str]:
@@ -94,8 +79,8 @@ def public_urls(site: Path) -> list[str]:
     urls = []
     for path in site_pages(site):
         urls.append(path)
-        html = page_file(site, path).read_text("utf8")
-        urls += [f"{path}#{anchor}" for anchor in public_ids(html)]
+        file = page_file(site, path)
+        urls += [f"{path}#{anchor}" for anchor in read_page(file, file.stat().st_mtime_ns)[1]]
     return list(dict.fromkeys(urls))  # an id used twice is listed once (tests/test_anchors.py)
 
 

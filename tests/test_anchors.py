@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from html.parser import HTMLParser
 
 import pytest
 
@@ -41,44 +40,30 @@ def test_word_like_rejects_numbered_and_suffixed_ids():
     assert "longer" in word_like("a-very-long-anchor-made-of-far-too-many-words")
 
 
-class Links(HTMLParser):
+ANY_ID = re.compile(r'\sid="([^"]*)"')
+HEADING_ID = re.compile(r'<(h[2-6])\b[^>]*?\sid="([^"]*)"|<(h[2-6])\b(?![^>]*\sid=)[^>]*>')
+STEP_ID = re.compile(r'<div class="step(?: [^"]*)?"(?: id="([^"]*)")?')  # class "step ..."
+PERMALINK = re.compile(r'<a class="headerlink" href="#([^"]*)"')
+
+
+class Links:
     """Every id in the page, and in the article each heading's and each step's ¶ link."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.all_ids: list[str] = []
+    def __init__(self, html: str) -> None:
+        self.all_ids = ANY_ID.findall(html)
+        content = urls.article(html)
         self.targets: list[tuple[str, str]] = []  # (what, id) for headings h2-h6 and steps
-        self.links: set[str] = set()  # href="#x" of ¶ links
-        self.in_article = 0
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        classes = (a.get("class") or "").split()
-        if tag == "article" and "md-content__inner" in classes:
-            self.in_article += 1
-        if a.get("id"):
-            self.all_ids.append(a["id"])
-        if not self.in_article:
-            return
-        if re.fullmatch(r"h[2-6]", tag):
-            self.targets.append((f"<{tag}>", a.get("id") or ""))
-        if "step" in classes:
-            self.targets.append(("derivation step", a.get("id") or ""))
-        if tag == "a" and "headerlink" in classes and (a.get("href") or "").startswith("#"):
-            self.links.add(a["href"][1:])
-
-    def handle_endtag(self, tag):
-        if tag == "article" and self.in_article:
-            self.in_article -= 1
+        for match in HEADING_ID.finditer(content):
+            self.targets.append((f"<{match[1] or match[3]}>", match[2] or ""))
+        self.targets += [("derivation step", i or "") for i in STEP_ID.findall(content)]
+        self.links = set(PERMALINK.findall(content))  # the ¶ links' targets
 
 
 @pytest.fixture(scope="module")
 def built_pages(built_site):
     out = {}
     for path in urls.site_pages(built_site):
-        links = Links()
-        links.feed(urls.page_file(built_site, path).read_text("utf8"))
-        out[path] = links
+        out[path] = Links(urls.page_file(built_site, path).read_text("utf8"))
     return out
 
 

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from hooks import last_updated
-from tests.conftest import ROOT, make_project, mkdocs_build
-from tests.test_public_urls import urls
+from tests.conftest import ROOT
+from tests.test_public_urls import REPO_URL, build_small_site, urls
 
 DATE = re.compile(r"Last updated (\d{4}-\d{2}-\d{2})")
 
@@ -95,12 +95,7 @@ def test_no_edit_link_without_a_repository(built_site):
         assert 'rel="edit"' not in html, f"{path} has an edit link but no REPO_URL is set"
 
 
-def test_repo_url_turns_on_the_edit_link(tmp_path, monkeypatch):
-    config = make_project(tmp_path, {"index.md": "# Home\n", "page.md": "# A page\n\nText.\n"})
-    monkeypatch.setenv("REPO_URL", "https://github.com/example/backprop-faq")
-    monkeypatch.setenv("EDIT_URI", "edit/main/docs/")
-    result = mkdocs_build(tmp_path / "site", config, cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    html = (tmp_path / "site" / "page" / "index.html").read_text("utf8")
+def test_repo_url_turns_on_the_edit_link(tmp_path_factory):
+    html = (build_small_site(tmp_path_factory) / "new-name" / "index.html").read_text("utf8")
     link = re.search(r'<a href="([^"]+)"[^>]*rel="edit"', html)
-    assert link and link[1] == "https://github.com/example/backprop-faq/edit/main/docs/page.md"
+    assert link and link[1] == f"{REPO_URL}/edit/main/docs/new-name.md"

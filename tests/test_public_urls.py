@@ -67,10 +67,18 @@ def test_the_redirects_plugin_is_configured():
     assert "redirects" in names
 
 
-@pytest.fixture(scope="module")
-def moved_site(tmp_path_factory):
-    """A small build with the site's configuration in which `old-name.md` moved to `new-name.md`."""
-    tmp = tmp_path_factory.mktemp("moved")
+REPO_URL = "https://github.com/example/backprop-faq"
+
+
+SMALL_SITE: list = []  # built once per session, shared with tests/test_page_dates_and_edit_links.py
+
+
+def build_small_site(tmp_path_factory):
+    """A two-page build with the site's configuration, in which `old-name.md` has moved to
+    `new-name.md` (a redirect entry) and REPO_URL names a repository."""
+    if SMALL_SITE:
+        return SMALL_SITE[0]
+    tmp = tmp_path_factory.mktemp("small")
     config = make_project(tmp, {
         "index.md": "# Home\n\nSee [the moved page](new-name.md).\n",
         "new-name.md": "# The moved page\n\n## A section { #kept-section }\n\nText.\n",
@@ -82,24 +90,33 @@ def moved_site(tmp_path_factory):
     ]
     config.write_text(config.read_text("utf8") + yaml.safe_dump({"plugins": plugins}), "utf8")
     site = tmp / "site"
-    result = mkdocs_build(site, config, cwd=tmp)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REPO_URL", REPO_URL)
+        env.setenv("EDIT_URI", "edit/main/docs/")
+        result = mkdocs_build(site, config, cwd=tmp)
     assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
+    SMALL_SITE.append(site)
     return site
 
 
-def test_a_redirect_keeps_an_old_url_and_its_anchors_working(moved_site):
-    assert urls.resolve(moved_site, "/old-name/") == urls.resolve(moved_site, "/new-name/")
-    page, ids = urls.resolve(moved_site, "/old-name/#kept-section")
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory):
+    return build_small_site(tmp_path_factory)
+
+
+def test_a_redirect_keeps_an_old_url_and_its_anchors_working(small_site):
+    assert urls.resolve(small_site, "/old-name/") == urls.resolve(small_site, "/new-name/")
+    page, ids = urls.resolve(small_site, "/old-name/#kept-section")
     assert page == "/new-name/" and "kept-section" in ids
     # the redirect page carries the reader's #anchor along
-    html = (moved_site / "old-name" / "index.html").read_text("utf8")
+    html = (small_site / "old-name" / "index.html").read_text("utf8")
     assert 'url=../new-name/"' in html and "window.location.hash" in html
 
 
-def test_a_missing_page_or_anchor_is_reported(moved_site):
+def test_a_missing_page_or_anchor_is_reported(small_site):
     with pytest.raises(LookupError, match="no page at /never-existed/"):
-        urls.resolve(moved_site, "/never-existed/")
+        urls.resolve(small_site, "/never-existed/")
     with pytest.raises(LookupError, match="has no anchor #lost-section"):
-        urls.resolve(moved_site, "/old-name/#lost-section")
+        urls.resolve(small_site, "/old-name/#lost-section")
     # the moved page's old URL is not a page of the build: it is listed only as a redirect
-    assert "/old-name/" not in urls.public_urls(moved_site)
+    assert "/old-name/" not in urls.public_urls(small_site)
