@@ -48,7 +48,7 @@ def test_each_query_names_a_page_that_lists_it_or_its_code_name():
         )
 
 
-def first_result(page, query: str) -> str:
+def first_result(page, query: str, timeout: int = 10_000) -> str:
     """Type `query` into the search box; return the first result's page, e.g. 'da-prev'."""
     box = page.locator("input.md-search__input")
     box.fill("")
@@ -57,7 +57,7 @@ def first_result(page, query: str) -> str:
     box.fill(query)
     box.press("End")
     link = page.locator("li.md-search-result__item > a.md-search-result__link").first
-    link.wait_for(timeout=10_000)  # the list was empty: these are this query's results
+    link.wait_for(timeout=timeout)  # the list was empty: these are this query's results
     href = link.get_attribute("href")
     path = re.sub(r"^https?://[^/]+/", "", href).split("?")[0].split("#")[0]
     return path.strip("/") or "index"
@@ -76,3 +76,23 @@ def test_the_first_search_result_answers_the_question(served_site, new_page):
             wrong.append(f"{query!r}: first result {got}, expected {stem}")
     assert not wrong, "search does not put the answering page first:\n  " + "\n  ".join(wrong)
     assert recorded.console_errors == []
+
+
+# Code names the pages do not yet lead to. Each needs a phrasing on the answering page (the
+# front matter belongs to the page's author): strict, so the marker must go once they pass.
+NOT_YET = [
+    pytest.param("dZ2", "dz-a-minus-y", marks=pytest.mark.xfail(strict=True, reason=(
+        "the assignment and hidden-layer pages name dZ2 more often in their phrasings; "
+        "dz-a-minus-y.md needs more, e.g. 'where does dZ2 = A2 - Y come from'"))),
+    pytest.param("linear_backward", "assignment-vs-slides", marks=pytest.mark.xfail(
+        strict=True, reason="no page mentions linear_backward; its page needs a phrasing")),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "stem"), NOT_YET)
+def test_code_names_still_to_be_given_a_page(served_site, new_page, query, stem):
+    page = new_page().page
+    page.goto(served_site)
+    page.locator("input.md-search__input").click()
+    assert first_result(page, query, timeout=3_000) == stem  # no result at all: a timeout
