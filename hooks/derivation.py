@@ -32,6 +32,8 @@ Matrices are declared with symbolic shapes and checked on explicit matrices of s
 from __future__ import annotations
 
 import ast
+import copy
+import functools
 import html
 import random
 import re
@@ -89,10 +91,16 @@ def _parse_expr(text: str, where: str) -> ast.expr:
         raise DerivationError(f"{where}: cannot read `{text.strip()}`: {err.msg}") from None
 
 
+@functools.lru_cache(maxsize=4096)
+def _load_yaml(source: str):
+    """A fence is read three times per build (check, render, anchors): parse it once, with libyaml."""
+    return yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def parse(source: str, page: str = "?", line: int = 0) -> Derivation:
     """Read a derivation fence's YAML into a Derivation, validating ids and syntax."""
     try:
-        data = yaml.safe_load(source)
+        data = copy.deepcopy(_load_yaml(source))
     except yaml.YAMLError as err:
         raise DerivationError(f"{page}:{line}: derivation is not valid YAML: {err}") from None
     if not isinstance(data, dict) or "id" not in data or "steps" not in data:
