@@ -21,10 +21,10 @@ live: setup           ## for writers: rebuild on every save (HTML only)
 	@$(PY) -m mkdocs serve --dev-addr $(HOST):$(PORT)
 
 test: setup           ## every test: pages, derivations, strict build, browser and PDF
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n 2
 
 test-fast: setup      ## the tests that need no browser and no PDF
-	@$(PY) -m pytest -m "not browser"
+	@$(PY) -m pytest -n 2 -m "not browser"
 
 bench: setup          ## time the build and the test suites on this machine
 	@$(PY) scripts/benchmark.py

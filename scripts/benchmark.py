@@ -56,9 +56,9 @@ def main() -> None:
         full = timed(["bash", "scripts/build.sh"])
         html_once = html_build(site)
         results["PDF + offline archive"] = max(full - html_once, 0.0)
-    results["non-browser tests"] = timed([PY, "-m", "pytest", "-q", "-m", "not browser"])
+    results["non-browser tests"] = timed([PY, "-m", "pytest", "-q", "-n", "2", "-m", "not browser"])
     if not args.skip_browser:
-        results["browser and PDF tests"] = timed([PY, "-m", "pytest", "-q", "-m", "browser"])
+        results["browser and PDF tests"] = timed([PY, "-m", "pytest", "-q", "-n", "2", "-m", "browser"])
 
     print(f"{'measure':<24} {'seconds':>8} {'target':>8}")
     failed = False

@@ -73,14 +73,18 @@ class RecordedPage:
 
 
 @pytest.fixture(scope="session")
-def full_site(tmp_path_factory) -> Path:
+def full_site(tmp_path_factory, worker_id) -> Path:
     """The complete build (HTML + PDF + offline archive), built once per session."""
     if os.environ.get("FULL_SITE"):  # while working on the tests: a build made beforehand
         out = Path(os.environ["FULL_SITE"])
     else:
-        out = tmp_path_factory.mktemp("full-site")
-        result = build_everything(out)
-        assert result.returncode == 0, f"scripts/build.sh failed:\n{result.stdout}\n{result.stderr}"
+        from tests.conftest import build_once
+
+        def build(folder: Path) -> None:
+            result = build_everything(folder)
+            assert result.returncode == 0, f"scripts/build.sh failed:\n{result.stdout}\n{result.stderr}"
+
+        out = build_once(tmp_path_factory, worker_id, "full-site", build)
     for name in ("index.html", PDF_NAME, ARCHIVE_NAME):
         assert (out / name).is_file(), f"the build made no {name}"
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -24,13 +25,30 @@ def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT):
     )
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The HTML site, built once per test session with --strict."""
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(site)
+def build_once(tmp_path_factory, worker_id: str, name: str, build) -> Path:
+    """Build into a folder shared by every pytest-xdist worker of this run, only once: the first
+    worker to get the lock builds (`build(folder)` raises on failure), the others wait and reuse."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    folder = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / f"{name}.done").exists():
+            build(folder)
+            (shared / f"{name}.done").touch()
+    return folder
+
+
+def strict_html_build(folder: Path) -> None:
+    result = mkdocs_build(folder)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return site
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, worker_id) -> Path:
+    """The HTML site, built once per test run with --strict."""
+    return build_once(tmp_path_factory, worker_id, "site", strict_html_build)
 
 
 def make_project(tmp: Path, pages: dict[str, str]) -> Path:
