@@ -7,7 +7,7 @@ import re
 from mkdocs.exceptions import PluginError
 
 MAX_ANSWER = 250  # Discourse cuts a link preview's description at 250 characters
-BOX = re.compile(r'^!!! abstract "Short answer"\s*$', re.MULTILINE)
+BOX = re.compile(r'^!!! abstract "Short answer"[ \t]*$', re.MULTILINE)
 
 
 def markdown_escape(text: str) -> str:

@@ -34,7 +34,10 @@ def on_page_content(html: str, page, config, files) -> str:
     # MkDocs validates links to #anchors against the ids it saw in the Markdown; the ids a
     # fence formatter writes are invisible to it unless registered here.
     for fence in derivation_fences(page.markdown or ""):
-        page.present_anchor_ids.update(anchor_ids(fence.body))
+        for anchor in anchor_ids(fence.body):
+            if anchor in page.present_anchor_ids:  # a warning, so that the strict build fails
+                log.warning(f"{page.file.src_uri}: the id '{anchor}' of a derivation is used twice")
+            page.present_anchor_ids.add(anchor)
 
     # Links written inside a derivation's notes are raw HTML that MkDocs does not rewrite.
     def rewrite(match: re.Match) -> str:

@@ -25,8 +25,8 @@ def word_like(anchor: str) -> str | None:
     parts = anchor.split("-")
     if not all(WORD.match(p) for p in parts):
         return "is not lowercase words joined by '-'"
-    if any(p.isdigit() for p in parts):
-        return "has a part that is a bare number (like step-3)"
+    if parts[-1].isdigit() or all(p.isdigit() for p in parts):
+        return "ends in a bare number (like step-3): it would move when a step is inserted"
     if len(parts) > MAX_WORDS or len(anchor) > MAX_CHARS:
         return f"is longer than {MAX_WORDS} words or {MAX_CHARS} characters"
     return None
@@ -34,7 +34,8 @@ def word_like(anchor: str) -> str | None:
 
 def test_word_like_rejects_numbered_and_suffixed_ids():
     assert word_like("dl-da") is None and word_like("dz2-output") is None
-    assert "bare number" in word_like("step-3")
+    assert "bare number" in word_like("step-3") and "bare number" in word_like("mls-1")
+    assert word_like("the-1-over-2m-convention") is None  # a number inside a phrase is a word
     assert "underscore" in word_like("mls_1")
     assert "lowercase" in word_like("Setup")
     assert "longer" in word_like("a-very-long-anchor-made-of-far-too-many-words")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -101,3 +102,13 @@ def test_every_tab_set_uses_the_site_wide_labels(page):
 def test_tab_set_reader_sees_runs():
     text = '=== "MLS"\n\n    a\n\n=== "DLS"\n\n    b\n\nText.\n\n=== "MLS"\n\n    c\n'
     assert tab_sets(text) == [["MLS", "DLS"], ["MLS"]]
+
+
+@pytest.mark.parametrize("page", pages())
+def test_the_short_answer_opens_with_the_front_matter_answer(page, built_site):
+    answer = " ".join(str(front_matter((DOCS / page).read_text("utf8"))["answer"]).split())
+    slug = page.removesuffix(".md")
+    built = (built_site / slug / "index.html").read_text("utf8")
+    box = re.search(r'<p class="admonition-title">Short answer</p>\s*<p>(.*?)</p>', built, re.S)
+    assert box, f"docs/{page}: no short-answer box in the built page"
+    assert html.unescape(box[1]) == answer, f"docs/{page}: the box does not open with the answer alone"

@@ -18,6 +18,8 @@ QUERIES = [
     ("keepdims", "one-over-m"),
     ("relu_backward", "activation-derivatives"),
     ("dZ1", "hidden-layer"),
+    ("dZ2", "dz-a-minus-y"),
+    ("linear_backward", "assignment-vs-slides"),
     # questions as learners word them on the forums
     ("derivative of binary cross entropy with sigmoid", "dz-a-minus-y"),
     ("which W is used to compute dA_prev, W[l] or W[l-1]", "da-prev"),
@@ -76,23 +78,3 @@ def test_the_first_search_result_answers_the_question(served_site, new_page):
             wrong.append(f"{query!r}: first result {got}, expected {stem}")
     assert not wrong, "search does not put the answering page first:\n  " + "\n  ".join(wrong)
     assert recorded.console_errors == []
-
-
-# Code names the pages do not yet lead to. Each needs a phrasing on the answering page (the
-# front matter belongs to the page's author): strict, so the marker must go once they pass.
-NOT_YET = [
-    pytest.param("dZ2", "dz-a-minus-y", marks=pytest.mark.xfail(strict=True, reason=(
-        "the assignment and hidden-layer pages name dZ2 more often in their phrasings; "
-        "dz-a-minus-y.md needs more, e.g. 'where does dZ2 = A2 - Y come from'"))),
-    pytest.param("linear_backward", "assignment-vs-slides", marks=pytest.mark.xfail(
-        strict=True, reason="no page mentions linear_backward; its page needs a phrasing")),
-]
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize(("query", "stem"), NOT_YET)
-def test_code_names_still_to_be_given_a_page(served_site, new_page, query, stem):
-    page = new_page().page
-    page.goto(served_site)
-    page.locator("input.md-search__input").click()
-    assert first_result(page, query, timeout=3_000) == stem  # no result at all: a timeout
