@@ -37,6 +37,7 @@ VARIANTS = {
             },
         }],
         "hooks": ["hooks/print_page.py"],
+        "disable": ["search"],  # a PDF has no search box: indexing every page would cost 1.5 s
     },
     "offline": {
         "plugins": ["offline"],
@@ -44,6 +45,16 @@ VARIANTS = {
         "extra": {"polyfills": [SHIM]},
     },
 }
+
+
+def plugin_name(entry) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))
+
+
+def disabled(entry) -> dict:
+    name = plugin_name(entry)
+    options = {} if isinstance(entry, str) else dict(entry[name] or {})
+    return {name: {**options, "enabled": False}}
 
 
 def variant_config(name: str, site_dir: Path, strict: bool = True):
@@ -55,11 +66,13 @@ def variant_config(name: str, site_dir: Path, strict: bool = True):
         raw = yaml_load(f)
     overrides = VARIANTS[name]
     extra = {**(raw.get("extra") or {}), **overrides.get("extra", {})}
+    plugins = [disabled(p) if plugin_name(p) in overrides.get("disable", []) else p
+               for p in raw.get("plugins") or []]
     return load_config(
         str(CONFIG),
         site_dir=str(site_dir),
         strict=strict,
-        plugins=list(raw.get("plugins") or []) + overrides["plugins"],
+        plugins=plugins + overrides["plugins"],
         hooks=list(raw.get("hooks") or []) + overrides["hooks"],
         extra=extra,
     )
