@@ -112,3 +112,10 @@ def test_the_short_answer_opens_with_the_front_matter_answer(page, built_site):
     box = re.search(r'<p class="admonition-title">Short answer</p>\s*<p>(.*?)</p>', built, re.S)
     assert box, f"docs/{page}: no short-answer box in the built page"
     assert html.unescape(box[1]) == answer, f"docs/{page}: the box does not open with the answer alone"
+
+
+@pytest.mark.parametrize("page", pages())
+def test_pages_that_switch_notation_link_the_notation_table(page):
+    text = (DOCS / page).read_text("utf8")
+    if tab_sets(text) and page != "notation-table.md":
+        assert "notation-table.md" in text, f"docs/{page}: has notation tabs but no link to the table"
