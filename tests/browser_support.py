@@ -73,7 +73,7 @@ class RecordedPage:
 
 
 @pytest.fixture(scope="session")
-def full_site(tmp_path_factory, worker_id) -> Path:
+def full_site(tmp_path_factory) -> Path:
     """The complete build (HTML + PDF + offline archive), built once per session."""
     if os.environ.get("FULL_SITE"):  # while working on the tests: a build made beforehand
         out = Path(os.environ["FULL_SITE"])
@@ -84,7 +84,7 @@ def full_site(tmp_path_factory, worker_id) -> Path:
             result = build_everything(folder)
             assert result.returncode == 0, f"scripts/build.sh failed:\n{result.stdout}\n{result.stderr}"
 
-        out = build_once(tmp_path_factory, worker_id, "full-site", build)
+        out = build_once(tmp_path_factory, "full-site", build)
     for name in ("index.html", PDF_NAME, ARCHIVE_NAME):
         assert (out / name).is_file(), f"the build made no {name}"
     return out

@@ -25,11 +25,11 @@ def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT):
     )
 
 
-def build_once(tmp_path_factory, worker_id: str, name: str, build) -> Path:
+def build_once(tmp_path_factory, name: str, build) -> Path:
     """Build into a folder shared by every pytest-xdist worker of this run, only once: the first
     worker to get the lock builds (`build(folder)` raises on failure), the others wait and reuse."""
     shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker has its own basetemp below a shared one
         shared = shared.parent
     folder = shared / name
     with open(shared / f"{name}.lock", "w") as lock:
@@ -46,9 +46,9 @@ def strict_html_build(folder: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, worker_id) -> Path:
+def built_site(tmp_path_factory) -> Path:
     """The HTML site, built once per test run with --strict."""
-    return build_once(tmp_path_factory, worker_id, "site", strict_html_build)
+    return build_once(tmp_path_factory, "site", strict_html_build)
 
 
 def make_project(tmp: Path, pages: dict[str, str]) -> Path:

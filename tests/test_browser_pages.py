@@ -159,8 +159,10 @@ def test_page_in_the_browser(source, served_site, offline_site, new_page):
 
 
 def tabbed_pages() -> list[str]:
-    return [p.stem for p in SOURCES if all(f'=== "{label}"' in p.read_text("utf8")
-                                          for label in ("MLS", "DLS"))]
+    """Pages with notation tabs, the lightest first (each is opened four times below)."""
+    pages = [p for p in SOURCES if all(f'=== "{label}"' in p.read_text("utf8")
+                                       for label in ("MLS", "DLS"))]
+    return [p.stem for p in sorted(pages, key=lambda p: p.stat().st_size)]
 
 
 @pytest.mark.parametrize("origin", ["http", "file"])
