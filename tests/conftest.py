@@ -14,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
 
+def front_matter(source: Path) -> dict:
+    """A page's front matter, read by MkDocs's own parser (a notebook has none)."""
+    from mkdocs.utils.meta import get_data
+
+    if source.suffix != ".md":
+        return {}
+    return get_data(source.read_text("utf8"))[1]
+
+
 def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT):
     """Run a strict build; return the finished process (stdout and stderr merged)."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)]
@@ -49,6 +58,14 @@ def strict_html_build(folder: Path) -> None:
 def built_site(tmp_path_factory) -> Path:
     """The HTML site, built once per test run with --strict."""
     return build_once(tmp_path_factory, "site", strict_html_build)
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory) -> Path:
+    """A two-page build with a moved page and a repository URL (tests/test_public_urls.py)."""
+    from tests.test_public_urls import build_small_site
+
+    return build_once(tmp_path_factory, "small-site", build_small_site) / "site"
 
 
 def make_project(tmp: Path, pages: dict[str, str]) -> Path:

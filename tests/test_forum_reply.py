@@ -13,8 +13,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from hooks.forum_reply import LABEL, on_page_markdown, reply_text
-from tests.conftest import DOCS, ROOT
-from tests.test_link_previews import SITE_URL, front_matter, one_line
+from tests.conftest import DOCS, ROOT, front_matter
+from tests.test_link_previews import SITE_URL, one_line
 
 
 class Replies(HTMLParser):

@@ -14,7 +14,7 @@ import yaml
 from PIL import Image
 
 from hooks import social_cards
-from tests.conftest import DOCS, ROOT
+from tests.conftest import DOCS, ROOT, front_matter
 from tests.test_public_urls import urls
 
 SITE_URL = os.environ.get("SITE_URL", "https://backprop-faq.github.io/")
@@ -51,13 +51,6 @@ def head_of(file: Path) -> Head:
     head = Head()
     head.feed(file.read_text("utf8").split("</head>")[0])
     return head
-
-
-def front_matter(src: Path) -> dict:
-    if src.suffix != ".md":
-        return {}
-    match = re.match(r"^---\n(.*?)\n---\n", src.read_text("utf8"), re.DOTALL)
-    return yaml.safe_load(match[1]) if match else {}
 
 
 def one_line(text) -> str:

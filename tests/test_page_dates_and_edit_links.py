@@ -12,7 +12,7 @@ import pytest
 
 from hooks import last_updated
 from tests.conftest import ROOT
-from tests.test_public_urls import REPO_URL, build_small_site, urls
+from tests.test_public_urls import REPO_URL, urls
 
 DATE = re.compile(r"Last updated (\d{4}-\d{2}-\d{2})")
 
@@ -95,7 +95,7 @@ def test_no_edit_link_without_a_repository(built_site):
         assert 'rel="edit"' not in html, f"{path} has an edit link but no REPO_URL is set"
 
 
-def test_repo_url_turns_on_the_edit_link(tmp_path_factory):
-    html = (build_small_site(tmp_path_factory) / "new-name" / "index.html").read_text("utf8")
+def test_repo_url_turns_on_the_edit_link(small_site):
+    html = (small_site / "new-name" / "index.html").read_text("utf8")
     link = re.search(r'<a href="([^"]+)"[^>]*rel="edit"', html)
     assert link and link[1] == f"{REPO_URL}/edit/main/docs/new-name.md"

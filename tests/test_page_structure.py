@@ -6,19 +6,13 @@ import html
 import re
 
 import pytest
-import yaml
 
 from hooks.fences import iter_fences
-from tests.conftest import DOCS
+from tests.conftest import DOCS, front_matter
 
 NOTATION_TABS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Row-major code"]
 REFERENCE_PAGES = {"index.md", "notation-table.md"}  # not phrased as a question
 REQUIRED_SECTIONS = ["where-in-the-courses", "common-mistakes", "check-it-yourself"]
-
-
-def front_matter(text: str) -> dict:
-    match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
-    return yaml.safe_load(match[1]) if match else {}
 
 
 def pages():
@@ -57,7 +51,7 @@ def _only_tab_content_between(lines, start, end, indent) -> bool:
 @pytest.mark.parametrize("page", pages())
 def test_question_page_has_its_parts(page):
     text = (DOCS / page).read_text("utf8")
-    meta = front_matter(text)
+    meta = front_matter(DOCS / page)
     title = meta.get("title", "")
     assert title, f"docs/{page}: no title in the front matter"
     assert len(title) <= 80, f"docs/{page}: title has {len(title)} characters (previews cut at 80)"
@@ -106,7 +100,7 @@ def test_tab_set_reader_sees_runs():
 
 @pytest.mark.parametrize("page", pages())
 def test_the_short_answer_opens_with_the_front_matter_answer(page, built_site):
-    answer = " ".join(str(front_matter((DOCS / page).read_text("utf8"))["answer"]).split())
+    answer = " ".join(str(front_matter(DOCS / page)["answer"]).split())
     slug = page.removesuffix(".md")
     built = (built_site / slug / "index.html").read_text("utf8")
     box = re.search(r'<p class="admonition-title">Short answer</p>\s*<p>(.*?)</p>', built, re.S)

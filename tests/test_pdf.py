@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.browser_support import PDF_NAME, ROOT
+from tests.conftest import front_matter
 
 pytestmark = pytest.mark.browser
 
@@ -21,13 +21,6 @@ RAW_TEX = [r"\frac", r"\partial", "$$", r"\(", r"\sum"]
 MAX_MB = 25           # a phone on a slow line still gets it
 MAX_SHEETS_PER_PAGE = 25  # more would mean runaway layout (a formula one glyph per line)
 CODE = re.compile(r"<(code|pre)\b[^>]*>(.*?)</\1>", re.DOTALL)
-
-
-def front_matter(path: Path) -> dict:
-    text = path.read_text("utf8")
-    if not text.startswith("---"):
-        return {}
-    return yaml.safe_load(text.split("---", 2)[1]) or {}
 
 
 def question_titles() -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pytest
 import yaml
@@ -70,16 +71,12 @@ def test_the_redirects_plugin_is_configured():
 REPO_URL = "https://github.com/example/backprop-faq"
 
 
-SMALL_SITE: list = []  # built once per session, shared with tests/test_page_dates_and_edit_links.py
-
-
-def build_small_site(tmp_path_factory):
+def build_small_site(folder: Path) -> None:
     """A two-page build with the site's configuration, in which `old-name.md` has moved to
-    `new-name.md` (a redirect entry) and REPO_URL names a repository."""
-    if SMALL_SITE:
-        return SMALL_SITE[0]
-    tmp = tmp_path_factory.mktemp("small")
-    config = make_project(tmp, {
+    `new-name.md` (a redirect entry) and REPO_URL names a repository; the site goes to
+    `folder`/site. Shared by the tests as the `small_site` fixture (tests/conftest.py)."""
+    folder.mkdir(parents=True)
+    config = make_project(folder, {
         "index.md": "# Home\n\nSee [the moved page](new-name.md).\n",
         "new-name.md": "# The moved page\n\n## A section { #kept-section }\n\nText.\n",
     })
@@ -89,19 +86,11 @@ def build_small_site(tmp_path_factory):
         for p in site_plugins()
     ]
     config.write_text(config.read_text("utf8") + yaml.safe_dump({"plugins": plugins}), "utf8")
-    site = tmp / "site"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("REPO_URL", REPO_URL)
         env.setenv("EDIT_URI", "edit/main/docs/")
-        result = mkdocs_build(site, config, cwd=tmp)
+        result = mkdocs_build(folder / "site", config, cwd=folder)
     assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
-    SMALL_SITE.append(site)
-    return site
-
-
-@pytest.fixture(scope="session")
-def small_site(tmp_path_factory):
-    return build_small_site(tmp_path_factory)
 
 
 def test_a_redirect_keeps_an_old_url_and_its_anchors_working(small_site):
