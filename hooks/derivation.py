@@ -35,6 +35,7 @@ import ast
 import copy
 import functools
 import html
+import logging
 import random
 import re
 from dataclasses import dataclass, field
@@ -659,9 +660,9 @@ class Checker:
                 raise DerivationError(message) from None
             shown = f"`{step.lhs_text or '…'} = {step.rhs_text}`"
             if step.wrong:
-                if self.counterexample(diffs) is None and all(self.is_zero(e) for e in diffs):
-                    raise DerivationError(f"{where}: marked wrong, but {shown} is true")
-                if self.counterexample(diffs) is None:
+                if self.counterexample(diffs) is None:  # searched once: it is the costly part
+                    if all(self.is_zero(e) for e in diffs):
+                        raise DerivationError(f"{where}: marked wrong, but {shown} is true")
                     raise DerivationError(f"{where}: marked wrong, but no point shows {shown} failing")
                 continue
             bad = [e for e in diffs if not self.is_zero(e)]
@@ -760,8 +761,6 @@ def fence_format(source, language, css_class, options, md, **kwargs):
         return render(parse(source, page="(page)"))
     except DerivationError as err:
         # A derivation that cannot be read must fail the strict build, not vanish.
-        import logging
-
         logging.getLogger("mkdocs.hooks.derivation").warning(str(err))
         return f'<pre class="derivation-error">{html.escape(str(err))}</pre>'
 
