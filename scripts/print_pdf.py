@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, is_local  # noqa: E402
 
 PRINT_PAGE = Path("print_page") / "index.html"
+FLATTEN_KATEX = Path(__file__).with_name("flatten_katex.js")
 HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
 
 
@@ -59,6 +60,7 @@ def render_pdf(page_file: Path, out: Path) -> None:
             page.evaluate("document.fonts.ready.then(() => true)")
             if problems:
                 raise PrintError("the print page does not load cleanly:\n  " + "\n  ".join(problems))
+            page.evaluate(FLATTEN_KATEX.read_text("utf8"))  # a third less printing time
             page.pdf(path=str(out), outline=True, tagged=True, print_background=True,
                      prefer_css_page_size=True)
         finally:
