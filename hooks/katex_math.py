@@ -109,18 +109,6 @@ def on_post_build(config) -> None:
     (target / "fonts").mkdir(exist_ok=True)
     for font in (KATEX_DIST / "fonts").glob("*.woff2"):
         shutil.copy2(font, target / "fonts" / font.name)
-    render_print_page(config)
-
-
-def render_print_page(config) -> None:
-    """The print build's combined page, written by print-site after every page was rendered;
-    its formulas are the pages' own, so each comes from the cache."""
-    printer = config.plugins.get("print-site")
-    if printer is None or not getattr(printer, "print_page", None):
-        return
-    path = Path(printer.print_page.file.abs_dest_path)
-    if path.is_file():
-        path.write_text(render_math(path.read_text("utf8"), "print page"), "utf8")
 
 
 def on_shutdown() -> None:

@@ -11,12 +11,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 start=$EPOCHREALTIME
 
-# The print build first, alone; then Chromium prints the PDF while the offline build runs
-# beside it (printing leaves a core free; two builds side by side only slow each other down).
-if ! $py scripts/build_variant.py print "$work/print" 2>"$work/print.log"; then
-  cat "$work/print.log" >&2; echo "the print build (for the PDF) failed" >&2; exit 1
-fi
-$py scripts/build_variant.py offline "$work/offline/backprop-faq" 2>"$work/offline.log" &
+# The book for the PDF is made from the HTML pages just built (half a second, no second MkDocs
+# build); Chromium prints it while the offline build runs beside it, at a lower priority: the
+# PDF takes longer, so the offline build takes the time Chromium leaves.
+$py scripts/assemble_print_page.py "$site" "$work/print" >/dev/null
+nice -n 10 $py scripts/build_variant.py offline "$work/offline/backprop-faq" 2>"$work/offline.log" &
 offline_job=$!
 if ! $py scripts/print_pdf.py "$work/print" "$site/backprop-faq.pdf"; then
   kill "$offline_job" 2>/dev/null || true; exit 1

@@ -1,6 +1,5 @@
 """Build a variant of the site: mkdocs.yml plus a few overrides, so it never drifts from the site.
 
-    python scripts/build_variant.py print OUT     # the combined print page, for the PDF
     python scripts/build_variant.py offline OUT   # the copy that works from file://
 
 The overrides are appended to the site's own plugins and hooks; every page, extension and hook
@@ -21,40 +20,12 @@ CONFIG = ROOT / "mkdocs.yml"
 SHIM = "assets/javascripts/iframe-worker-shim.js"  # the name keeps the offline plugin off its CDN
 
 VARIANTS = {
-    "print": {
-        "plugins": [{
-            "print-site": {
-                "add_cover_page": True,
-                "cover_page_template": "hooks/print_cover.html",
-                "add_table_of_contents": True,
-                "toc_title": "Contents",
-                "toc_depth": 2,
-                "enumerate_headings": False,
-                "enumerate_figures": True,
-                "add_full_urls": False,
-                "print_page_title": "Backprop FAQ",
-                "include_css": False,  # hooks/print_page.css has every print rule
-            },
-        }],
-        "hooks": ["hooks/print_page.py"],
-        "disable": ["search"],  # a PDF has no search box: indexing every page would cost 1.5 s
-    },
     "offline": {
         "plugins": ["offline"],
         "hooks": ["hooks/offline_copy.py"],
         "extra": {"polyfills": [SHIM]},
     },
 }
-
-
-def plugin_name(entry) -> str:
-    return entry if isinstance(entry, str) else next(iter(entry))
-
-
-def disabled(entry) -> dict:
-    name = plugin_name(entry)
-    options = {} if isinstance(entry, str) else dict(entry[name] or {})
-    return {name: {**options, "enabled": False}}
 
 
 def variant_config(name: str, site_dir: Path, strict: bool = True):
@@ -66,8 +37,7 @@ def variant_config(name: str, site_dir: Path, strict: bool = True):
         raw = yaml_load(f)
     overrides = VARIANTS[name]
     extra = {**(raw.get("extra") or {}), **overrides.get("extra", {})}
-    plugins = [disabled(p) if plugin_name(p) in overrides.get("disable", []) else p
-               for p in raw.get("plugins") or []]
+    plugins = list(raw.get("plugins") or [])
     return load_config(
         str(CONFIG),
         site_dir=str(site_dir),

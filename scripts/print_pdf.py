@@ -2,7 +2,7 @@
 
     python scripts/print_pdf.py PRINT_SITE OUT.pdf
 
-PRINT_SITE is the print build (scripts/build_variant.py print). The page must load with no
+PRINT_SITE holds the book made by scripts/assemble_print_page.py. The page must load with no
 console error, no missing file and no request to another host, or the PDF is not written.
 Chromium's outline is kept, with each title replaced by its heading's exact text (Chromium
 drops the space where a long heading wraps).
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
     page_file = (args.print_site / PRINT_PAGE).resolve()
     if not page_file.is_file():
-        print(f"no print page at {page_file}: run the print build first", file=sys.stderr)
+        print(f"no print page at {page_file}: run scripts/assemble_print_page.py first", file=sys.stderr)
         return 1
     start = time.perf_counter()
     page_html = page_file.read_text("utf8")

@@ -1,78 +1,111 @@
-"""How the combined print page is made a book (hooks/print_page.py) and its outline titled
-(scripts/print_pdf.py), on small pieces of HTML: no browser, no build."""
+"""How the built pages are made one book for the PDF (scripts/assemble_print_page.py) and its
+outline titled (scripts/print_pdf.py), on small pieces of HTML: no browser, no build."""
 
 from __future__ import annotations
 
 import importlib.util
 
-from hooks.print_page import broken_links, home_links, restructure, static_page, web_links
+import pytest
+
 from tests.browser_support import ROOT
 
-spec = importlib.util.spec_from_file_location("print_pdf", ROOT / "scripts" / "print_pdf.py")
-print_pdf = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(print_pdf)
+
+def load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def page(key: str, body: str) -> str:
-    return f'<section class="print-page" id="{key}" heading-number="1">{body}</section>'
+print_pdf = load_script("print_pdf")
+book = load_script("assemble_print_page")
+SITE_URL = "https://backprop-faq.github.io/"
+LINKS = book.Links(SITE_URL, {"": "index", "da-prev": "da-prev", "shapes": "shapes"})
 
 
-def test_every_id_inside_a_page_gets_the_page_prefix():
-    html = page("da-prev", '<h1 id="da-prev-where-does">T</h1><div class="step" id="dl-da">x</div>'
-                           '<a href="#da-prev-dl-da">step</a><a href="#da-prev-da-prev-where-does">'
-                           '<input id="da-prev-__tabbed_1_1" name="da-prev-__tabbed_1">')
-    out = restructure(html)
-    # An id that happens to start with the page's key is prefixed all the same.
-    assert 'id="da-prev-dl-da"' in out and 'id="da-prev-da-prev-where-does"' in out
-    assert '<input id="da-prev-__tabbed_1_1"' in out
-    assert broken_links(out) == []
+def in_book(content: str, url: str = "da-prev/", levels: int = 0) -> str:
+    return book.page_section(content, url, book.page_key(url), LINKS, levels)
 
 
-def test_ids_outside_pages_are_left_alone():
-    html = '<div id="print-site-page"><nav id="toc"></nav>' + page("a", '<p id="p">x</p>') + "</div>"
-    out = restructure(html)
-    assert '<nav id="toc">' in out and 'id="a-p"' in out
+def test_page_urls_and_keys_follow_mkdocs():
+    assert [book.page_url(s) for s in ("index.md", "shapes.md", "two-layer-network.ipynb")] == [
+        "", "shapes/", "two-layer-network/"]
+    assert [book.page_key(u) for u in ("", "shapes/")] == ["index", "shapes"]
+
+
+def test_the_navigation_is_read_in_order_with_numbered_sections(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_url: !ENV [SITE_URL, 'x']\nnav:\n  - Home: index.md\n"
+                      "  - Part:\n      - Q?: shapes.md\n", "utf8")
+    assert book.read_nav(config) == [
+        {"title": "Home", "url": ""},
+        {"title": "Part", "id": "section-2", "pages": [{"title": "Q?", "url": "shapes/"}]},
+    ]
+
+
+def test_every_id_and_every_reference_to_one_gets_the_page_prefix():
+    out = in_book('<h2 id="setup">S</h2><a href="#setup">s</a><input id="__tabbed_1_1" '
+                  'name="__tabbed_1"><label for="__tabbed_1_1">MLS</label><a href="#">top</a>')
+    assert '<h2 id="da-prev-setup">' in out and 'href="#da-prev-setup"' in out
+    assert 'id="da-prev-__tabbed_1_1" name="da-prev-__tabbed_1"' in out
+    assert 'for="da-prev-__tabbed_1_1"' in out and 'href="#da-prev"' in out
+    assert book.broken_links(out) == []
+
+
+def test_links_between_pages_point_at_their_place_in_the_book():
+    out = in_book('<a href="../shapes/#w-shape">a</a><a href="../shapes/">b</a><a href="../">home</a>'
+                  f'<a href="{SITE_URL}shapes/">c</a><a href="https://numpy.org/">d</a>')
+    assert 'href="#shapes-w-shape"' in out and out.count('href="#shapes"') == 2
+    assert 'href="#index"' in out and 'href="https://numpy.org/"' in out
+
+
+def test_the_home_page_links_to_pages_below_it():
+    out = in_book('<a href="shapes/">q</a><img src="assets/x.png">', url="")
+    assert 'href="#shapes"' in out and 'src="../assets/x.png"' in out
+
+
+def test_links_to_files_point_at_the_site_and_images_load_from_it():
+    out = in_book('<a href="../two-layer-network/two-layer-network.ipynb">get</a>'
+                  '<img src="../figures/a-light.svg#only-light"><img src="fig.png" '
+                  'srcset="fig.png 1x, fig@2x.png 2x">')
+    assert f'href="{SITE_URL}two-layer-network/two-layer-network.ipynb"' in out
+    assert 'src="../figures/a-light.svg#only-light"' in out
+    assert 'src="../da-prev/fig.png"' in out
+    assert 'srcset="../da-prev/fig.png 1x, ../da-prev/fig@2x.png 2x"' in out
 
 
 def test_pages_inside_a_navigation_section_are_one_heading_level_down():
-    html = ("<section class='print-page md-section' id='section-1' heading-number='1'>"
-            "<h1>Derivations</h1>" + page("shapes", "<h1 id='shapes'>Q?</h1><h2>Part</h2>")
-            + "</section>" + page("notation", "<h1>N</h1>"))
-    out = restructure(html)
-    assert "<h1>Derivations</h1>" in out
-    assert "<h2 id='shapes'>Q?</h2><h3>Part</h3>" in out
-    assert out.endswith('<h1>N</h1></section>')
+    out = in_book("<h1 id='q'>Q?</h1><h2>Part</h2><h6>Deep</h6>", levels=1)
+    assert "<h2 id='da-prev-q'>Q?</h2><h3>Part</h3><h6>Deep</h6>" in out
 
 
-def test_links_to_the_home_page_point_at_its_section():
-    assert home_links('<a href="#.">Home</a> <a href="#.-questions">Q</a>') == (
-        '<a href="#index">Home</a> <a href="#index-questions">Q</a>'
-    )
+def test_paper_gets_no_scripts_no_mathml_no_dates_and_open_blocks():
+    out = in_book('<script>var a = 1;</script><details class="note"><summary>s</summary></details>'
+                  '<span class="katex-mathml"><math><mi>a</mi></math></span>'
+                  '<aside class="md-source-file">Last updated</aside>')
+    assert "<script" not in out and "katex-mathml" not in out and "Last updated" not in out
+    assert '<details open class="note">' in out
 
 
 def test_links_without_a_target_are_reported():
-    html = page("a", '<a href="#a-there">x</a><a href="#b-missing">y</a><h2 id="there">T</h2>')
-    assert broken_links(restructure(html)) == ["b-missing"]
+    out = in_book('<a href="#there">x</a><a href="../shapes/#missing">y</a><h2 id="there">T</h2>')
+    assert book.broken_links(out) == ["shapes-missing"]
 
 
-def test_static_page_writes_contents_opens_details_and_drops_scripts():
-    class Link:
-        def __init__(self, title, id, children=()):
-            self.title, self.id, self.children = title, id, list(children)
+def test_the_contents_nest_questions_under_their_sections():
+    nav = [{"title": "Home", "url": ""},
+           {"title": "Part <1>", "id": "section-2", "pages": [{"title": "Q?", "url": "shapes/"}]}]
+    assert book.contents(nav) == (
+        '<ul><li><a href="#index">Home</a></li><li><a href="#section-2">Part &lt;1&gt;</a>'
+        '<ul><li><a href="#shapes">Q?</a></li></ul></li></ul>')
 
-    class Toc:
-        items = [Link("Home", "index"), Link("Part <1>", "section-2", [Link("Q?", "q")])]
 
-    html = ("<head><title>Print Site - X</title><script>var a = 1;</script></head>"
-            "<h1 class='print-page-toc-title'>Contents</h1><details class=\"note\"><summary>s"
-            '</summary></details><span class="katex-mathml"><math><mi>a</mi></math></span>')
-    out = static_page(html, "Backprop FAQ", Toc())
-    assert "<title>Backprop FAQ</title>" in out
-    assert "<script" not in out
-    assert '<details open class="note">' in out
-    assert "katex-mathml" not in out
-    assert ('<ul><li><a href="#index">Home</a></li><li><a href="#section-2">Part &lt;1&gt;</a>'
-            '<ul><li><a href="#q">Q?</a></li></ul></li></ul>') in out
+def test_a_page_that_was_not_built_stops_the_book(tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<html><head><meta property="og:site_name" content="X"></head><body>'
+        '<article class="md-content__inner md-typeset"><h1>Home</h1></article></body></html>', "utf8")
+    with pytest.raises(book.AssemblyError, match="was not built"):
+        book.assemble(tmp_path)
 
 
 def test_outline_titles_are_matched_to_their_headings():
@@ -88,11 +121,3 @@ def test_outline_titles_are_matched_to_their_headings():
     assert print_pdf.exact_title(doubled, texts) == title
     assert print_pdf.exact_title("The setupThe setup", texts) == "The setup"
     assert print_pdf.exact_title("Something else", texts) is None
-
-
-def test_links_to_files_point_at_the_site():
-    html = ('<a class="md-button" href="../two-layer-network/two-layer-network.ipynb">get</a>'
-            '<a href="#q">q</a><link rel="stylesheet" href="../site.css">')
-    out = web_links(html, "https://backprop-faq.github.io/", "print_page/")
-    assert 'href="https://backprop-faq.github.io/two-layer-network/two-layer-network.ipynb"' in out
-    assert 'href="#q"' in out and 'href="../site.css"' in out
