@@ -70,10 +70,14 @@ def page_key(url: str) -> str:
     return url.strip("/").replace("/", "-") or HOME_KEY
 
 
+def read_config(config: Path = ROOT / "mkdocs.yml") -> dict:
+    return yaml.load(config.read_text("utf8"), LenientLoader)
+
+
 def read_nav(config: Path) -> list[dict]:
     """mkdocs.yml's nav as [{title, url} | {title, id, pages: [...]}], sections numbered from 1
     by their place in the navigation (the second entry is "section-2")."""
-    nav = yaml.load(config.read_text("utf8"), LenientLoader)["nav"]
+    nav = read_config(config)["nav"]
     entries = []
     for number, item in enumerate(nav, start=1):
         (title, value), = item.items()

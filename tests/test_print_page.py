@@ -3,19 +3,9 @@ outline titled (scripts/print_pdf.py), on small pieces of HTML: no browser, no b
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
-from tests.browser_support import ROOT
-
-
-def load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from tests.conftest import load_script
 
 print_pdf = load_script("print_pdf")
 book = load_script("assemble_print_page")

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import ROOT, make_project, mkdocs_build
-
-
-def load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from tests.conftest import load_script, make_project, mkdocs_build
 
 urls = load_script("update_url_manifest")
 LISTED = urls.read_manifest()
 
 
-class LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its !ENV and !!python tags (they become None)."""
-
-
-LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def site_plugins() -> list:
-    return yaml.load((ROOT / "mkdocs.yml").read_text("utf8"), LenientLoader)["plugins"]
+    return load_script("assemble_print_page").read_config()["plugins"]
 
 
 def test_the_manifest_lists_pages_and_anchors():
