@@ -15,7 +15,12 @@ start=$EPOCHREALTIME
 # build); Chromium prints it while the offline build runs beside it, at a lower priority: the
 # PDF takes longer, so the offline build takes the time Chromium leaves.
 $py scripts/assemble_print_page.py "$site" "$work/print" >/dev/null
-nice -n 10 $py scripts/build_variant.py offline "$work/offline/backprop-faq" 2>"$work/offline.log" &
+# The offline copy is zipped as soon as it is built; the PDF joins it once printed.
+offline_copy() {
+  nice -n 10 $py scripts/build_variant.py offline "$work/offline/backprop-faq" 2>"$work/offline.log" \
+    && (cd "$work/offline" && nice -n 10 "$OLDPWD/$py" -m zipfile -c "$work/archive.zip" backprop-faq)
+}
+offline_copy &
 offline_job=$!
 if ! $py scripts/print_pdf.py "$work/print" "$site/backprop-faq.pdf"; then
   kill "$offline_job" 2>/dev/null || true; exit 1
@@ -25,9 +30,12 @@ pdf_done=$EPOCHREALTIME
 if ! wait "$offline_job"; then
   cat "$work/offline.log" >&2; echo "the offline build failed" >&2; exit 1
 fi
-cp "$site/backprop-faq.pdf" "$work/offline/backprop-faq/"
-rm -f "$site/backprop-faq-offline.zip"
-(cd "$work/offline" && "$OLDPWD/$py" -m zipfile -c "$site/backprop-faq-offline.zip" backprop-faq)
+$py - "$work/archive.zip" "$site/backprop-faq.pdf" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "a") as archive:
+    archive.write(sys.argv[2], "backprop-faq/backprop-faq.pdf", zipfile.ZIP_DEFLATED)
+PY
+mv "$work/archive.zip" "$site/backprop-faq-offline.zip"
 end=$EPOCHREALTIME
 awk -v s="$start" -v p="$pdf_done" -v e="$end" -v kb="$(( $(stat -c %s "$site/backprop-faq-offline.zip") / 1024 ))" \
   'BEGIN { printf "PDF after %.1f s; offline archive (%d KB) after %.1f s\n", p - s, kb, e - s }'
