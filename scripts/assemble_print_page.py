@@ -223,13 +223,12 @@ def broken_links(book: str) -> list[str]:
     return sorted({m[2] for m in LOCAL_HREF.finditer(book) if m[2] and m[2] not in ids})
 
 
-def head(home_html: str, name: str) -> str:
-    """The home page's character set, description and style sheets (one folder deeper), the
-    book's title, and the print style sheet."""
+def head(home_html: str, name: str, description: str) -> str:
+    """The character set, the site's description, the home page's style sheets (one folder
+    deeper), the book's title, and the print style sheet."""
     links = Links("", {})
     sheets = [links.src(href, "") for href in
               re.findall(r'<link rel="stylesheet" href="([^"]+)"', home_html)]
-    description = meta(home_html, r'<meta name="description" content="([^"]*)"')
     return "\n".join([
         '<meta charset="utf-8">',
         f'<meta name="description" content="{html.escape(description)}">',
@@ -273,7 +272,7 @@ def assemble(site: Path, config: Path = ROOT / "mkdocs.yml") -> str:
     html_tag = re.search(r"<html\b[^>]*>", home_html)[0]
     body_tag = re.search(r"<body\b[^>]*>", home_html)[0]
     return (
-        f"<!doctype html>\n{html_tag}\n<head>\n{head(home_html, name)}\n</head>\n{body_tag}\n"
+        f"<!doctype html>\n{html_tag}\n<head>\n{head(home_html, name, description)}\n</head>\n{body_tag}\n"
         '<div class="md-container"><main class="md-main"><div class="md-main__inner md-grid">'
         '<div class="md-content"><article class="md-content__inner md-typeset">'
         f'<div id="print-site-page">\n{book}\n</div>'
