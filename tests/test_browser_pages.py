@@ -103,10 +103,15 @@ def raw_tex_in(text: str) -> list[str]:
     return found
 
 
-def assert_page_is_clean(recorded, where: str, has_math: bool) -> None:
-    page = recorded.page
+def assert_quiet(recorded, where: str) -> None:
+    """No request to another host and no console error, so far."""
     assert recorded.foreign_requests() == [], f"{where} asks the network: {recorded.foreign_requests()}"
     assert recorded.console_errors == [], f"{where} logs errors: {recorded.console_errors}"
+
+
+def assert_page_is_clean(recorded, where: str, has_math: bool) -> None:
+    page = recorded.page
+    assert_quiet(recorded, where)
     assert raw_tex_in(page.evaluate(VISIBLE_TEXT)) == [], f"{where} shows raw TeX"
     math = page.evaluate(MATH_COUNTS)
     assert math["unrendered"] == [], f"{where}: formulas left as TeX: {math['unrendered']}"
@@ -118,9 +123,6 @@ def assert_page_is_clean(recorded, where: str, has_math: bool) -> None:
     )
 
 
-IDLE_CHECKED = {DOCS / "index.md", DOCS / "two-layer-network.ipynb"}  # the home page, the notebook
-
-
 @pytest.mark.parametrize("source", SOURCES, ids=[s or "home" for s in SLUGS])
 def test_page_in_the_browser(source, served_site, offline_site, new_page):
     slug = "" if source.stem == "index" else source.stem
@@ -130,10 +132,6 @@ def test_page_in_the_browser(source, served_site, offline_site, new_page):
 
     served = new_page(*DESKTOP)
     served.page.goto(http_url(served_site, slug), wait_until="load")
-    if source in IDLE_CHECKED:
-        # what the theme's scripts fetch after "load" (search, for one) is the same on every
-        # page: two pages wait for the network to go quiet, so a late request is caught
-        served.page.wait_for_load_state("networkidle")
     assert_page_is_clean(served, f"http {name}", has_math)
     pdf_link = served.page.locator('.md-footer a[href$="backprop-faq.pdf"]')
     assert pdf_link.count() == 1, f"{name}: no link to the PDF in the footer"
@@ -158,6 +156,10 @@ def test_page_in_the_browser(source, served_site, offline_site, new_page):
     served.page.add_script_tag(path=str(AXE))
     violations = served.page.evaluate(AXE_RUN)
     assert violations == [], f"{name}: serious accessibility violations:\n" + "\n".join(violations)
+    # What the theme fetches after "load" (search, for one) is caught here, once the network
+    # has been quiet for half a second: by now it mostly has been, so this rarely waits.
+    served.page.wait_for_load_state("networkidle")
+    assert_quiet(served, f"http {name} (after load)")
 
     offline = new_page(*DESKTOP)
     offline.page.goto(file_url(offline_site, slug), wait_until="load")
