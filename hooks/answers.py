@@ -6,7 +6,9 @@ import re
 
 from mkdocs.exceptions import PluginError
 
-MAX_ANSWER = 250  # Discourse cuts a link preview's description at 250 characters
+from hooks.link_previews import MAX_DESCRIPTION
+
+MAX_ANSWER = MAX_DESCRIPTION  # the answer is the page's link-preview description
 BOX = re.compile(r'^!!! abstract "Short answer"[ \t]*$', re.MULTILINE)
 
 
