@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.assemble_print_page import PRINT_PAGE  # noqa: E402
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, is_local  # noqa: E402
 
-PRINT_PAGE = Path("print_page") / "index.html"
 FLATTEN_KATEX = Path(__file__).with_name("flatten_katex.js")
 HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
 
