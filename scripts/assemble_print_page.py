@@ -119,6 +119,11 @@ def prefix_ids(content: str, key: str) -> str:
     return ID_ATTR.sub(rename, content)
 
 
+def anchor(key: str, fragment: str) -> str:
+    """A place in the book: a page's section, or an anchor inside it."""
+    return f"#{key}-{fragment}" if fragment else f"#{key}"
+
+
 def demote(content: str, levels: int) -> str:
     if levels == 0:
         return content
@@ -145,14 +150,13 @@ class Links:
 
     def href(self, url: str, base: str, key: str) -> str:
         if url.startswith("#"):
-            return f"#{key}-{url[1:]}" if url[1:] else f"#{key}"
+            return anchor(key, url[1:])
         target = self.resolve(url, base)
         if target is None:
             return url
         path, fragment = target
         if path in self.keys:
-            other = self.keys[path]
-            return f"#{other}-{fragment}" if fragment else f"#{other}"
+            return anchor(self.keys[path], fragment)
         return self.site_url + path + (f"#{fragment}" if fragment else "")
 
     def src(self, url: str, base: str) -> str:
@@ -181,7 +185,8 @@ class Links:
         return URL_ATTR.sub(one, content)
 
 
-def page_section(content: str, url: str, key: str, links: Links, levels: int) -> str:
+def page_section(content: str, url: str, links: Links, levels: int) -> str:
+    key = page_key(url)
     content = strip_for_paper(content)
     content = links.rewrite(content, url, key)
     content = demote(prefix_ids(content, key), levels)
@@ -252,7 +257,7 @@ def assemble(site: Path, config: Path = ROOT / "mkdocs.yml") -> str:
         if not built.is_file():
             raise AssemblyError(f"{page['url'] or 'the home page'} was not built: run the HTML build")
         content = article(built.read_text("utf8"), str(built))
-        return page_section(content, page["url"], page_key(page["url"]), links, levels)
+        return page_section(content, page["url"], links, levels)
 
     body = [cover(name, description, site_url),
             '<section class="print-page"><div id="print-page-toc">'

@@ -14,7 +14,7 @@ LINKS = book.Links(SITE_URL, {"": "index", "da-prev": "da-prev", "shapes": "shap
 
 
 def in_book(content: str, url: str = "da-prev/", levels: int = 0) -> str:
-    return book.page_section(content, url, book.page_key(url), LINKS, levels)
+    return book.page_section(content, url, LINKS, levels)
 
 
 def test_page_urls_and_keys_follow_mkdocs():
