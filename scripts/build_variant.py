@@ -22,7 +22,7 @@ SHIM = "assets/javascripts/iframe-worker-shim.js"  # the name keeps the offline 
 VARIANTS = {
     "offline": {
         "plugins": ["offline"],
-        "hooks": ["hooks/offline_copy.py"],
+        "hooks": ["hooks/page/offline_copy.py"],
         "extra": {"polyfills": [SHIM]},
     },
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.fences import unnest
+from hooks.math.fences import unnest
 
 ROOT = Path(__file__).resolve().parent.parent
 INCLUDE = re.compile(r'^(?P<indent>\s*)--8<--\s+"(?P<path>[^"]+)"\s*$')

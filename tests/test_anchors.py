@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from hooks.fences import iter_fences
+from hooks.math.fences import iter_fences
 from tests.conftest import DOCS
 from tests.test_public_urls import urls
 

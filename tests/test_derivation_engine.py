@@ -4,7 +4,7 @@ import ast
 
 import sympy as sp
 
-from hooks.derivation import Sigmoid, TexPrinter, parse
+from hooks.math.derivation import Sigmoid, TexPrinter, parse
 
 
 def test_sigmoid_lemma_matches_its_definition():
@@ -42,7 +42,7 @@ def test_printer_writes_layers_transposes_and_hadamard():
 def test_a_wrong_step_whose_shapes_do_not_fit_counts_as_disproved():
     import yaml
 
-    from hooks.derivation import check
+    from hooks.math.derivation import check
 
     fence = {
         "id": "t", "sizes": {"n": 2, "k": 3, "m": 4},
@@ -64,7 +64,7 @@ def test_a_power_of_a_layer_symbol_is_parenthesized():
 def test_a_generic_activation_of_a_defined_matrix_is_checked_and_disproved():
     import yaml
 
-    from hooks.derivation import check
+    from hooks.math.derivation import check
 
     fence = {
         "id": "t", "layers": True, "sizes": {"n0": 2, "n1": 3, "m": 4},

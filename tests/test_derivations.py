@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.derivation import DerivationError, check, parse
-from hooks.fences import iter_fences
+from hooks.math.derivation import DerivationError, check, parse
+from hooks.math.fences import iter_fences
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

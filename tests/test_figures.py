@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks import figures as figure_hook
+from hooks.page import figures as figure_hook
 from snippets.figures import DARK, LIGHT, PAGE_FIGURES, THEMES, to_svg
 from tests.conftest import ROOT
 

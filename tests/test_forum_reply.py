@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
-from hooks.forum_reply import LABEL, on_page_markdown, reply_text
+from hooks.sharing.forum_reply import LABEL, on_page_markdown, reply_text
 from tests.conftest import DOCS, ROOT, front_matter
 from tests.test_link_previews import SITE_URL, one_line
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from hooks import social_cards
+from hooks.sharing import social_cards
 from tests.conftest import DOCS, ROOT, front_matter
 from tests.test_public_urls import urls
 
@@ -153,7 +153,7 @@ def test_cards_are_cached_by_their_text(tmp_path, monkeypatch):
 def test_a_title_over_80_characters_fails_the_build():
     from mkdocs.exceptions import PluginError
 
-    from hooks.link_previews import check_lengths
+    from hooks.sharing.link_previews import check_lengths
 
     check_lengths("ok.md", "x" * 80, "y" * 250)
     with pytest.raises(PluginError, match=r"long\.md: title has 81 characters"):

@@ -15,9 +15,9 @@ from mkdocs.exceptions import PluginError
 from nbclient.exceptions import CellExecutionError
 
 from hooks.background import inputs_key
-from hooks.notebook_html import site_ids_and_links, without_remote_scripts
-from hooks.notebook_math import convert_notebook_math
-from hooks.notebook_run import execute, notebook_inputs
+from hooks.notebooks.notebook_html import site_ids_and_links, without_remote_scripts
+from hooks.notebooks.notebook_math import convert_notebook_math
+from hooks.notebooks.notebook_run import execute, notebook_inputs
 from tests.conftest import DOCS, ROOT
 
 # Pages rendered from notebooks: their code runs here, not through pytest-markdown-docs.

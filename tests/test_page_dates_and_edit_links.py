@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from hooks import last_updated
+from hooks.page import last_updated
 from tests.conftest import ROOT
 from tests.test_public_urls import REPO_URL, urls
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from hooks.fences import iter_fences
+from hooks.math.fences import iter_fences
 from tests.conftest import DOCS, front_matter
 
 NOTATION_TABS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Row-major code"]

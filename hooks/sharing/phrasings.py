@@ -12,7 +12,7 @@ import html
 
 from mkdocs.exceptions import PluginError
 
-from hooks.after_answer import EXTRA, insert_after_short_answer
+from hooks.page.after_answer import EXTRA, insert_after_short_answer
 
 
 def page_phrasings(meta: dict, where: str) -> list[str]:

@@ -761,7 +761,7 @@ def fence_format(source, language, css_class, options, md, **kwargs):
         return render(parse(source, page="(page)"))
     except DerivationError as err:
         # A derivation that cannot be read must fail the strict build, not vanish.
-        logging.getLogger("mkdocs.hooks.derivation").warning(str(err))
+        logging.getLogger("mkdocs.hooks.math.derivation").warning(str(err))
         return f'<pre class="derivation-error">{html.escape(str(err))}</pre>'
 
 

@@ -7,8 +7,8 @@ import html
 
 from mkdocs.exceptions import PluginError
 
-from hooks.after_answer import EXTRA, insert_after_short_answer
-from hooks.link_previews import canonical_url
+from hooks.page.after_answer import EXTRA, insert_after_short_answer
+from hooks.sharing.link_previews import canonical_url
 
 LABEL = "Copy as a forum reply"
 

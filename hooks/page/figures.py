@@ -26,7 +26,7 @@ STEP: CachedStep | None = None
 
 def on_config(config):
     global STEP
-    STEP = CachedStep("figures", "hooks.figures", INPUTS)
+    STEP = CachedStep("figures", "hooks.page.figures", INPUTS)
     STEP.start()  # draws on another core while MkDocs renders the pages
     return config
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
 
-from hooks.social_cards import card_uri
+from hooks.sharing.social_cards import card_uri
 
 MAX_TITLE = 80
 MAX_DESCRIPTION = 250

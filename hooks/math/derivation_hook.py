@@ -7,8 +7,8 @@ import re
 
 from mkdocs.exceptions import PluginError
 
-from hooks.derivation import DerivationError, anchor_ids, parse
-from hooks.fences import iter_fences
+from hooks.math.derivation import DerivationError, anchor_ids, parse
+from hooks.math.fences import iter_fences
 
 
 def derivation_fences(markdown: str):
@@ -24,7 +24,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
-log = logging.getLogger("mkdocs.hooks.derivation")
+log = logging.getLogger("mkdocs.hooks.math.derivation")
 FENCE_LINK = re.compile(
     r'class="derivation-link" href="(?P<path>[^":#]+\.md)(?P<anchor>#[^"]*)?"'
 )

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIM = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
 ARCHIVE_LINK = re.compile(r'<span class="download-archive">.*?</span>', re.DOTALL)
 
 
 def on_config(config):
     if not any(name.split("/")[-1] == "offline" for name in config.plugins):
-        raise PluginError("hooks/offline_copy.py needs Material's offline plugin (the offline build)")
+        raise PluginError("hooks/page/offline_copy.py needs Material's offline plugin (the offline build)")
     if not SHIM.is_file():
         raise PluginError("iframe-worker is not installed: run `npm ci` (or scripts/setup.sh)")
     return config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hooks.answers import BOX
+from hooks.page.answers import BOX
 
 EXTRA = '<div class="answer-extra'  # how every block placed here begins
 

@@ -1,4 +1,4 @@
-"""Turn a notebook page's $...$ and $$...$$ into the math markup that hooks/katex_math.py renders.
+"""Turn a notebook page's $...$ and $$...$$ into the math markup that hooks/math/katex_math.py renders.
 
 nbconvert leaves notebook math as written, between dollar signs (HTML-escaped). Inside the
 rendered Markdown cells only, and never inside code, `$$...$$` alone in a paragraph becomes a

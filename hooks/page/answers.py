@@ -6,7 +6,7 @@ import re
 
 from mkdocs.exceptions import PluginError
 
-from hooks.link_previews import MAX_DESCRIPTION
+from hooks.sharing.link_previews import MAX_DESCRIPTION
 
 MAX_ANSWER = MAX_DESCRIPTION  # the answer is the page's link-preview description
 BOX = re.compile(r'^!!! abstract "Short answer"[ \t]*$', re.MULTILINE)

@@ -31,7 +31,7 @@ def on_config(config):
     for notebook in sorted(Path(config["docs_dir"]).resolve().rglob("*.ipynb")):
         if ".ipynb_checkpoints" in notebook.parts:
             continue
-        step = CachedStep(f"notebooks/{notebook.stem}", "hooks.notebook_run",
+        step = CachedStep(f"notebooks/{notebook.stem}", "hooks.notebooks.notebook_run",
                           notebook_inputs(notebook), args=(str(notebook),))
         step.start()  # the kernel works on another core while the other pages render
         STEPS[str(notebook)] = step
