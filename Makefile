@@ -20,11 +20,11 @@ serve: build          ## build everything, then serve site/ at http://$(HOST):$(
 live: setup           ## for writers: rebuild on every save (HTML only)
 	@$(PY) -m mkdocs serve --dev-addr $(HOST):$(PORT)
 
-test: setup           ## every test: pages, derivations, strict build, browser and PDF
-	@$(PY) -m pytest -n 2
+test: setup           ## every test (on a clock 40 days ahead): pages, derivations, build, browser, PDF
+	@bash scripts/run_tests.sh -n 2
 
 test-fast: setup      ## the tests that need no browser and no PDF
-	@$(PY) -m pytest -n 2 -m "not browser"
+	@bash scripts/run_tests.sh -n 2 -m "not browser"
 
 bench: setup          ## time the build and the test suites on this machine
 	@$(PY) scripts/benchmark.py

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 export NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
 site=$(realpath "${1:?usage: build_downloads.sh SITE_DIR}")
 py=.venv/bin/python
+# The PDF's dates and the archive's entries carry the last commit's time, not today's.
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$($py scripts/source_date.py)}
+export SOURCE_DATE_EPOCH
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 start=$EPOCHREALTIME
@@ -18,7 +21,7 @@ $py scripts/assemble_print_page.py "$site" "$work/print" >/dev/null
 # The offline copy is zipped as soon as it is built; the PDF joins it once printed.
 offline_copy() {
   nice -n 10 $py scripts/build_variant.py offline "$work/offline/backprop-faq" 2>"$work/offline.log" \
-    && (cd "$work/offline" && nice -n 10 "$OLDPWD/$py" -m zipfile -c "$work/archive.zip" backprop-faq)
+    && nice -n 10 $py scripts/zip_folder.py "$work/archive.zip" "$work/offline/backprop-faq"
 }
 offline_copy &
 offline_job=$!
@@ -30,11 +33,7 @@ pdf_done=$EPOCHREALTIME
 if ! wait "$offline_job"; then
   cat "$work/offline.log" >&2; echo "the offline build failed" >&2; exit 1
 fi
-$py - "$work/archive.zip" "$site/backprop-faq.pdf" <<'PY'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "a") as archive:
-    archive.write(sys.argv[2], "backprop-faq/backprop-faq.pdf", zipfile.ZIP_DEFLATED)
-PY
+$py scripts/zip_folder.py --add "$work/archive.zip" "$site/backprop-faq.pdf" backprop-faq/backprop-faq.pdf
 mv "$work/archive.zip" "$site/backprop-faq-offline.zip"
 end=$EPOCHREALTIME
 awk -v s="$start" -v p="$pdf_done" -v e="$end" -v kb="$(( $(stat -c %s "$site/backprop-faq-offline.zip") / 1024 ))" \

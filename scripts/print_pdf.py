@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.assemble_print_page import PRINT_PAGE  # noqa: E402
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, is_local  # noqa: E402
+from scripts.source_date import source_datetime  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, is_local  # noqa: E402
 
 FLATTEN_KATEX = Path(__file__).with_name("flatten_katex.js")
 HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
@@ -48,7 +49,7 @@ def render_pdf(page_file: Path, out: Path) -> None:
     with sync_playwright() as playwright:
         # /dev/shm carries the 6 MB of PDF data back faster than the temp files the tests ask for
         args = [a for a in CHROMIUM_ARGS if a != "--disable-dev-shm-usage"]
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, env=CHROMIUM_ENV)
         try:
             page = browser.new_page()
             page.emulate_media(media="print")  # laid out for paper from the start, not twice
@@ -98,8 +99,17 @@ def finish_pdf(path: Path, texts: dict[str, str], title: str, subject: str) -> N
                 pending.extend(item.children)
         pdf.docinfo["/Title"] = title
         pdf.docinfo["/Subject"] = subject
+        # dated by the last commit, not by the day it was printed: the same commit, the same PDF
+        stamp = pdf_date(source_datetime())
+        pdf.docinfo["/CreationDate"] = stamp
+        pdf.docinfo["/ModDate"] = stamp
         pdf.Root.PageMode = pikepdf.Name.UseOutlines  # readers open with the bookmarks shown
-        pdf.save(path)
+        pdf.save(path, deterministic_id=True)
+
+
+def pdf_date(when) -> str:
+    """A PDF date string (ISO 32000 7.9.4), in UTC: D:YYYYMMDDHHmmSS+00'00'."""
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,10 @@
 Git has no true answer for a file that is untracked or changed since its last commit, when the
 build runs outside a git checkout, and in a shallow clone for a file whose last commit is the
 clone's cut-off commit (that commit seems to add every file). One `git log` serves all pages.
+
+A page is dated by its source in docs/, even when the build renders another file in its place
+(a notebook's executed copy in .cache/). The same date is the page's `lastmod` in the sitemap,
+so a build of the same commit gives the same sitemap on any day.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 DATES: dict[Path, str] = {}  # resolved source path -> YYYY-MM-DD of its last commit
+SOURCES: dict[str, Path] = {}  # page's src_uri -> its file in docs/, before any hook swaps it
 
 
 def git(folder: Path, *args: str) -> str | None:
@@ -64,11 +71,23 @@ def page_date(path: Path) -> str:
 
 def on_pre_build(config) -> None:
     DATES.clear()
+    SOURCES.clear()
     DATES.update(commit_dates(Path(config["docs_dir"]).resolve()))
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
+@event_priority(200)  # before hooks/notebooks/notebook_run.py points the page at its executed copy
+def on_pre_page(page, config, files):
     if page.file.abs_src_path:
-        # Material shows page.meta.revision_date at the foot of the page.
-        page.meta["revision_date"] = f"Last updated {page_date(Path(page.file.abs_src_path))}"
+        SOURCES[page.file.src_uri] = Path(page.file.abs_src_path)
+    return page
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    source = SOURCES.get(page.file.src_uri)
+    if source is not None:
+        date = page_date(source)
+        # Material shows page.meta.revision_date at the foot of the page; MkDocs writes
+        # page.update_date into the sitemap.
+        page.meta["revision_date"] = f"Last updated {date}"
+        page.update_date = date
     return markdown
