@@ -1,5 +1,5 @@
-"""Replace each `[[course:key]]` citation with its text from data/course_refs.yml, the one
-place where course, week, video, lab and equation numbers are written."""
+"""Replace each course citation, `[[course:key]]` or `[[course:key|form]]`, with its text from
+data/course_refs.yml, the one place where course, week, video, lab and equation numbers are written."""
 
 from __future__ import annotations
 
@@ -12,19 +12,23 @@ from mkdocs.exceptions import PluginError
 
 from hooks.math.fences import OPEN
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "course_refs.yml"
-CITATION = re.compile(r"\[\[course:(?P<key>[^\]\s]*)\]\]")
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "course_refs.yml"
+CITATION = re.compile(r"\[\[course:(?P<key>[^\]\s|]*)(?:\|(?P<form>[^\]\s]*))?\]\]")
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, mtime: float) -> dict[str, str]:
+def _load(path: str, mtime: float) -> dict[str, dict[str | None, str]]:
     entries = yaml.safe_load(Path(path).read_text("utf8"))["refs"]
-    return {key: " ".join(str(entry["text"]).split()) for key, entry in entries.items()}
+    return {
+        key: {None: entry["text"], **(entry.get("forms") or {})}
+        for key, entry in entries.items()
+    }
 
 
-def references(path: Path = DATA) -> dict[str, str]:
-    """key -> the text a page shows for it (re-read when the file changes, as under `make live`)."""
+def references(path: Path = DATA) -> dict[str, dict[str | None, str]]:
+    """key -> {form -> text}, the entry's `text` under None (re-read when the file changes)."""
     return _load(str(path), path.stat().st_mtime)
 
 
@@ -39,40 +43,44 @@ def _replace_outside_code(line: str, replace) -> str:
     return "".join(out)
 
 
-def cite(markdown: str, where: str, refs: dict[str, str] | None = None, first_line: int = 1) -> str:
-    """The page with every citation replaced; an unknown key fails, naming page and line.
+def cite(markdown: str, where: str, refs=None, first_line: int = 1) -> str:
+    """The page with every citation replaced; an unknown key or form fails, naming page and line.
 
-    Citations inside a `derivation` fence sit in single-quoted YAML (`why:`, `wrong:`), so an
-    apostrophe in the text is doubled there; other fences are code and are left alone."""
+    Inside a `derivation` fence a citation sits in single-quoted YAML (`why:`, `wrong:`,
+    `names:`), so an apostrophe in its text is doubled there; other fences are code, left alone."""
     refs = references() if refs is None else refs
     lines = markdown.split("\n")
     fence_close, in_derivation = None, False
     for number, line in enumerate(lines, start=first_line):
-        if fence_close is not None:
-            if fence_close.match(line):
-                fence_close = None
-                continue
-            if not in_derivation:
-                continue
-        else:
+        if fence_close is not None and fence_close.match(line):
+            fence_close = None
+            continue
+        if fence_close is None:
             opening = OPEN.match(line)
             if opening:
                 marker = opening["fence"]
                 fence_close = re.compile(rf"^{re.escape(opening['indent'])}{marker[0]}{{{len(marker)},}}\s*$")
                 in_derivation = opening["info"].strip() == "derivation"
                 continue
+        quoted = fence_close is not None
+        if (quoted and not in_derivation) or "[[course:" not in line:
+            continue
 
-        def replace(match: re.Match, number=number, quoted=in_derivation and fence_close is not None) -> str:
-            key = match["key"]
+        def replace(match: re.Match, number=number, quoted=quoted) -> str:
+            key, form = match["key"], match["form"]
             if key not in refs:
                 raise PluginError(
-                    f"{where}:{number}: unknown course reference '{key}' "
-                    f"(the keys are in {DATA.relative_to(DATA.parents[1])})"
+                    f"{where}:{number}: unknown course reference '{key}' (keys: {DATA.relative_to(ROOT)})"
                 )
-            return refs[key].replace("'", "''") if quoted else refs[key]
+            if form not in refs[key]:
+                forms = ", ".join(sorted(f for f in refs[key] if f)) or "none"
+                raise PluginError(
+                    f"{where}:{number}: course reference '{key}' has no form '{form}' (forms: {forms})"
+                )
+            text = refs[key][form]
+            return text.replace("'", "''") if quoted else text
 
-        if "[[course:" in line:
-            lines[number - first_line] = _replace_outside_code(line, replace)
+        lines[number - first_line] = _replace_outside_code(line, replace)
     return "\n".join(lines)
 
 
