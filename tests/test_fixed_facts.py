@@ -6,6 +6,7 @@ wording or layout that used to be there."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ from tests.conftest import DOCS, front_matter
 PAGES = sorted(DOCS.glob("*.md"))
 
 
+@cache
 def shown(page) -> str:
     """A page's Markdown with its course citations filled in, as readers get it."""
     return cite(page.read_text("utf8"), f"docs/{page.name}")
@@ -37,10 +39,10 @@ def sentences(text: str) -> list[str]:
     return [" ".join(s.split()) for s in parts if s.strip()]
 
 
-def derivations(page):
-    for fence in iter_fences(page.read_text("utf8")):
-        if fence.language == "derivation":
-            yield fence, yaml.safe_load(fence.body)
+@cache
+def derivations(page) -> list:
+    return [(fence, yaml.safe_load(fence.body)) for fence in iter_fences(page.read_text("utf8"))
+            if fence.language == "derivation"]
 
 
 # --- 1. PyTorch's nn.Linear stores the weight as (out, in); its gradient is dSᵀ X -----------------
@@ -59,9 +61,8 @@ def torch_in_out_claims(text: str) -> list[str]:
             if TORCH_WORDS.search(s) and IN_OUT_WEIGHT.search(s) and not OUT_IN_WEIGHT.search(s)]
 
 
-def torch_gradient_layout(fence_text: str) -> list[str]:
+def torch_gradient_layout(spec: dict) -> list[str]:
     """Derivation steps about PyTorch's weight gradient that are not in its (out, in) layout."""
-    spec = yaml.safe_load(fence_text)
     matrices = spec.get("matrices") or {}
     wrong = []
     for step in spec.get("steps", []):
@@ -79,8 +80,8 @@ def test_pytorch_weight_is_out_by_in(page):
     text = body(shown(page))
     assert not re.search(r"\bW\.grad", text), f"docs/{page.name}: PyTorch's attribute is `weight.grad`"
     assert torch_in_out_claims(text) == [], f"docs/{page.name}"
-    for fence, _ in derivations(page):
-        assert torch_gradient_layout(fence.body) == [], f"docs/{page.name}:{fence.line}"
+    for fence, spec in derivations(page):
+        assert torch_gradient_layout(spec) == [], f"docs/{page.name}:{fence.line}"
 
 
 def test_the_pytorch_checks_catch_the_old_layout():
@@ -96,7 +97,7 @@ steps:
     show: grad(J, W) = X.T @ dS
     why: '$(D, N)$ times $(N, 1)$; in PyTorch `W.grad` after `loss.backward()`'
 """
-    assert torch_gradient_layout(old_fence) == [
+    assert torch_gradient_layout(yaml.safe_load(old_fence)) == [
         "rowmajor-gradient/rowmajor-dw: grad(J, W) = X.T @ dS with W ['D', 1]"
     ]
 
