@@ -3,6 +3,7 @@ them by key, the build puts the text in, and a wrong key fails naming page and l
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from types import SimpleNamespace
@@ -249,3 +250,16 @@ def test_the_page_check_finds_a_typed_number(tmp_path):
     page = tmp_path / "p.md"
     page.write_text("---\ntitle: T\n---\n\nIn Lab 2, equation (8) and [[course:dls-c1w3]].\n", "utf8")
     assert typed_numbers(page) == ["docs/p.md:5: In Lab 2, equation (8) and [[course:dls-c1w3]]."]
+
+
+def test_the_notebook_names_courses_as_the_data_file_does():
+    # A notebook is not run through the page hooks (and is downloaded as it is), so it keeps its
+    # wording; each course and week it names must be a text of the data file.
+    notebook = json.loads((DOCS / "two-layer-network.ipynb").read_text("utf8"))
+    cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "markdown"]
+    prose = "\n".join("".join(cell["source"]) for cell in cells)
+    known = {text for entry in ENTRIES.values() for text in texts(entry)}
+    named = re.findall(r"\b(?:DLS|MLS|M4ML) Course \d(?:, Weeks? \d(?: and \d)?)?", prose)
+    assert named and set(named) <= known, set(named) - known
+    rest = re.sub("|".join(map(re.escape, named)), "", prose)
+    assert [line for line in rest.split("\n") if TYPED.search(line)] == []
