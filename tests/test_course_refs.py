@@ -65,9 +65,9 @@ REFS = {"lab": {None: 'Lab 2 "Classification with Perceptron"', "short": "Lab 2"
 
 def test_a_citation_is_replaced_by_its_text_and_form():
     page = "\n".join([
-        "See [[course:lab]], or [[course:lab|short]] for short.",
+        "See [[course:lab]], or [[course:lab/short]] for short.",
         "| Course | Where |",
-        "| [[course:lab|short]] | video [[course:video]] |",
+        "| [[course:lab/short]] | video [[course:video]] |",
         "Code keeps it: `[[course:lab]]`.",
         "```python",
         "x = '[[course:lab]]'",
@@ -107,7 +107,7 @@ def test_an_unknown_key_names_page_and_line(tmp_path):
 
 
 def test_an_unknown_form_names_page_line_and_the_forms_there_are(tmp_path):
-    markdown, page = page_object(tmp_path, "---\ntitle: T\n---\n\n[[course:dls-c1w3|month]]\n")
+    markdown, page = page_object(tmp_path, "---\ntitle: T\n---\n\n[[course:dls-c1w3/month]]\n")
     with pytest.raises(PluginError) as error:
         on_page_markdown(markdown, page, None, None)
     assert str(error.value) == (
@@ -143,7 +143,7 @@ def test_the_built_pages_show_the_texts_and_no_citation(built_site):
 
 def test_every_citation_on_the_pages_resolves():
     refs = references()
-    bad = [f"docs/{p}:{n}: [[course:{k}{'|' + f if f else ''}]]"
+    bad = [f"docs/{p}:{n}: [[course:{k}{'/' + f if f else ''}]]"
            for p, n, k, f in citations() if k not in refs or f not in refs[k]]
     assert not bad, "\n".join(bad)
 
@@ -152,7 +152,7 @@ def test_every_entry_and_every_form_is_cited():
     used = {(k, f) for _, _, k, f in citations()}
     cited = {k for k, _ in used}
     unused = [key for key in ENTRIES if key not in cited]
-    unused += [f"{key}|{form}" for key, entry in ENTRIES.items()
+    unused += [f"{key}/{form}" for key, entry in ENTRIES.items()
                for form in entry.get("forms") or {} if (key, form) not in used]
     assert not unused, f"entries or forms no page cites: {unused}"
 
