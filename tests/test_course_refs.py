@@ -263,3 +263,28 @@ def test_the_notebook_names_courses_as_the_data_file_does():
     assert named and set(named) <= known, set(named) - known
     rest = re.sub("|".join(map(re.escape, named)), "", prose)
     assert [line for line in rest.split("\n") if TYPED.search(line)] == []
+
+
+KNOWN_TEXTS = sorted({text for entry in ENTRIES.values() for text in texts(entry)}, key=len, reverse=True)
+
+
+def names_an_unknown_number(line: str) -> bool:
+    for text in KNOWN_TEXTS:
+        line = line.replace(text, "")
+    return bool(TYPED.search(line))
+
+
+def test_code_names_only_numbers_the_data_file_has():
+    # Code cannot cite, so a course number in a code comment must be one of the data file's texts
+    # (the equation number of a formula, for example, is then the one the prose shows).
+    stray = []
+    for page in PAGES:
+        text = page.read_text("utf8")
+        lines = text.split("\n")
+        for fence in iter_fences(text):
+            if fence.language != "derivation":
+                stray += [f"docs/{page.name}:{n + 1}: {lines[n].strip()}"
+                          for n in range(fence.line, fence.end - 1) if names_an_unknown_number(lines[n])]
+    assert stray == []
+    assert not names_an_unknown_number("dW1 = bracket @ X.T / m  # equation (13)")
+    assert names_an_unknown_number("dW1 = bracket @ X.T / m  # equation (14)")
