@@ -81,7 +81,7 @@ MUTATIONS = [
      "show: m * grad(J, Z1) = W2.T @ dZ2 * (1 - A1 * A1)",
      "show: m * grad(J, Z1) = W2 @ dZ2 * (1 - A1 * A1)"),
     ("same-gradient.md", "rowmajor-both", "rowmajor-mse-dw",
-     "show: grad(J_mse, W) = 2 * X.T @ (S - Y) / N", "show: grad(J_mse, W) = X.T @ (S - Y) / N"),
+     "show: grad(J_mse, W) = 2 * (S - Y).T @ X / N", "show: grad(J_mse, W) = (S - Y).T @ X / N"),
     ("same-gradient.md", "family-poisson", "poisson-dnll",
      "show: d(NLL, z) = exp(z) - y", "show: d(NLL, z) = y - exp(z)"),
     ("sigmoid-derivative.md", "sigmoid-derivation", "exp-inner",
