@@ -1,4 +1,4 @@
-"""Course, week, video, lab and equation numbers live in data/course_refs.yml, once; pages cite
+"""Course, week, video, lab and equation numbers live in snippets/course_refs.yml, once; pages cite
 them by key, the build puts the text in, and a wrong key fails naming page and line."""
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def test_an_unknown_key_names_page_and_line(tmp_path):
     with pytest.raises(PluginError) as error:
         on_page_markdown(markdown, page, None, None)
     assert str(error.value) == (
-        "docs/p.md:7: unknown course reference 'no-such-key' (keys: data/course_refs.yml)"
+        "docs/p.md:7: unknown course reference 'no-such-key' (keys: snippets/course_refs.yml)"
     )
 
 
@@ -243,7 +243,7 @@ def typed_numbers(path) -> list[str]:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_no_page_types_a_course_or_equation_number(page):
     found = typed_numbers(page)
-    assert not found, "cite these from data/course_refs.yml:\n" + "\n".join(found)
+    assert not found, "cite these from snippets/course_refs.yml:\n" + "\n".join(found)
 
 
 def test_the_page_check_finds_a_typed_number(tmp_path):

@@ -1,5 +1,5 @@
 """Replace each course citation, `[[course:key]]` or `[[course:key/form]]`, with its text from
-data/course_refs.yml, the one place where course, week, video, lab and equation numbers are written."""
+snippets/course_refs.yml, the one place where course, week, video, lab and equation numbers are written."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 from hooks.math.fences import OPEN
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data" / "course_refs.yml"
+DATA = ROOT / "snippets" / "course_refs.yml"
 # `/`, not `|`, before the form: a citation often sits in a table cell.
 CITATION = re.compile(r"\[\[course:(?P<key>[^\]\s/]*)(?:/(?P<form>[^\]\s]*))?\]\]")
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
