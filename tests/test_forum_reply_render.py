@@ -1,0 +1,130 @@
+"""Each page's "Copy as a forum reply" text, rendered as the forum renders a post: markdown-it
+with the footnote plugin and `$…$` math typeset by KaTeX (tests/render_forum_reply.cjs, all
+pages in one Node process). The post shows no footnote, no raw TeX and no KaTeX error, and its
+one formula is the page's front-matter `formula`."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from hooks.sharing.forum_reply import page_formula, reply_text
+from hooks.sharing.link_previews import canonical_url
+from tests.conftest import DOCS, ROOT, front_matter
+from tests.test_link_previews import SITE_URL
+
+RENDERER = ROOT / "tests" / "render_forum_reply.cjs"
+
+
+def question_pages() -> list[str]:
+    return sorted(p.stem for p in DOCS.glob("*.md") if front_matter(p).get("answer"))
+
+
+def page_reply(stem: str) -> str:
+    """The reply exactly as the button carries it (tests/test_forum_reply.py compares the two)."""
+    meta = front_matter(DOCS / f"{stem}.md")
+    return reply_text(str(meta["answer"]), page_formula(meta, f"{stem}.md"),
+                      canonical_url(f"{stem}/index.html", SITE_URL))
+
+
+def render(replies: dict[str, str]) -> dict[str, dict]:
+    done = subprocess.run(["node", str(RENDERER)], cwd=ROOT, input=json.dumps(replies),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+class TextOutsideMath(HTMLParser):
+    """The post's visible text, less the typeset math (whose MathML keeps its TeX source)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # > 0 inside a .katex span
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if self.depth or (tag == "span" and "katex" in classes):
+            self.depth += tag == "span"
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "span":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.text.append(data)
+
+
+RAW_TEX = re.compile(r"\$|\\[A-Za-z]+|[\^_]\{")
+
+
+def problems(name: str, rendered: dict) -> list[str]:
+    """What would look broken in the forum post, one message each."""
+    html, found = rendered["html"], []
+    if re.search(r'class="footnote|<section class="footnotes', html):
+        found.append(f"{name}: the forum would turn `^[` into a footnote (write `^\\[`)")
+    for error in rendered["errors"]:
+        found.append(f"{name}: KaTeX cannot typeset the formula: {error}")
+    parser = TextOutsideMath()
+    parser.feed(html)
+    text = "".join(parser.text)
+    raw = sorted(set(RAW_TEX.findall(text)))
+    if raw and not rendered["errors"]:
+        found.append(f"{name}: raw TeX left in the post: {', '.join(raw)}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, dict]:
+    replies = {stem: page_reply(stem) for stem in question_pages()}
+    replies.update(EXAMPLES)
+    return render(replies)
+
+
+EXAMPLES = {  # rendered in the same Node process as the pages
+    # the hook's text for an answer with W^[1] in it, and the same text left unescaped
+    "escaped": reply_text("Here W^[1] has shape (n1, n0).", r"dW = dZ X^\top", f"{SITE_URL}x/"),
+    "unescaped-footnote": f"Here W^[1] has shape (n1, n0).\n\n$dW = dZ X^\\top$\n\n{SITE_URL}x/",
+    "broken-tex": f"The slope.\n\n$\\frac{{a}}{{b$\n\n{SITE_URL}x/",
+    "unclosed-dollar": f"The cost is $J = \\frac{{1}}{{m}} \\sum L\n\n{SITE_URL}x/",
+}
+
+
+@pytest.mark.parametrize("stem", question_pages())
+def test_the_reply_renders_cleanly_in_the_forum(rendered, stem):
+    post = rendered[stem]
+    assert problems(stem, post) == []
+    meta = front_matter(DOCS / f"{stem}.md")
+    assert post["math"] == [" ".join(str(meta["formula"]).split())], "one formula: the page's own"
+    link = f'<a href="{SITE_URL}{stem}/">{SITE_URL}{stem}/</a>'
+    assert post["html"].rstrip().endswith(f"<p>{link}</p>"), "the link alone on its line (a preview card)"
+
+
+def test_an_unescaped_footnote_mark_is_reported(rendered):
+    assert problems("unescaped-footnote", rendered["unescaped-footnote"]) == [
+        "unescaped-footnote: the forum would turn `^[` into a footnote (write `^\\[`)"
+    ]
+
+
+def test_tex_that_katex_cannot_read_is_reported(rendered):
+    (message,) = problems("broken-tex", rendered["broken-tex"])
+    assert message.startswith("broken-tex: KaTeX cannot typeset the formula: KaTeX parse error:")
+
+
+def test_math_the_forum_leaves_as_text_is_reported(rendered):
+    assert problems("unclosed-dollar", rendered["unclosed-dollar"]) == [
+        "unclosed-dollar: raw TeX left in the post: $, \\frac, \\sum"
+    ]
+
+
+def test_the_hook_escapes_what_would_become_a_footnote(rendered):
+    """The same text as `unescaped-footnote`, through the hook: no footnote, W^[1] as typed."""
+    post = rendered["escaped"]
+    assert problems("escaped", post) == []
+    assert "<p>Here W^[1] has shape (n1, n0).</p>" in post["html"]
+    assert post["math"] == [r"dW = dZ X^\top"]
