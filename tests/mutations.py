@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import functools
 import io
 import types
 import warnings
@@ -63,8 +64,10 @@ class Mutation:
 
 # --- reading the pages ----------------------------------------------------------------------
 
+@functools.cache
 def page_chains(page: Path) -> list[Chain]:
-    """The page's Python blocks in continuation chains, as pytest-markdown-docs collects them."""
+    """The page's Python blocks in continuation chains, as pytest-markdown-docs collects them
+    (read once per run: a mistake is undone after it has run)."""
     return markdown_chains(page.read_text("utf8"), page.relative_to(ROOT).as_posix())
 
 

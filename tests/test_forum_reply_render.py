@@ -91,8 +91,10 @@ def rendered() -> dict[str, dict]:
 
 
 EXAMPLES = {  # rendered in the same Node process as the pages
-    # the hook's text for an answer with W^[1] in it, and the same text left unescaped
-    "escaped": reply_text("Here W^[1] has shape (n1, n0).", r"dW = dZ X^\top", f"{SITE_URL}x/"),
+    # the hook's text for an answer and a formula with W^[1] in them, and the answer unescaped
+    "escaped": reply_text("Here W^[1] has shape (n1, n0).", r"dW^[1] = dZ X^\top", f"{SITE_URL}x/"),
+    # the formula escaped as well: the forum's math renderer gets `\[`, a TeX error
+    "escaped-math": f"Here W^\\[1] has shape (n1, n0).\n\n$dW^\\[1] = dZ X^\\top$\n\n{SITE_URL}x/",
     "unescaped-footnote": f"Here W^[1] has shape (n1, n0).\n\n$dW = dZ X^\\top$\n\n{SITE_URL}x/",
     "broken-tex": f"The slope.\n\n$\\frac{{a}}{{b$\n\n{SITE_URL}x/",
     "unclosed-dollar": f"The cost is $J = \\frac{{1}}{{m}} \\sum L\n\n{SITE_URL}x/",
@@ -131,7 +133,13 @@ def test_the_hook_escapes_what_would_become_a_footnote(rendered):
     post = rendered["escaped"]
     assert problems("escaped", post) == []
     assert "<p>Here W^[1] has shape (n1, n0).</p>" in post["html"]
-    assert post["math"] == [r"dW = dZ X^\top"]
+    assert post["math"] == [r"dW^[1] = dZ X^\top"]
+
+
+def test_an_escape_inside_the_math_is_a_tex_error(rendered):
+    (message,) = problems("escaped-math", rendered["escaped-math"])
+    assert message.startswith("escaped-math: KaTeX cannot typeset the formula: KaTeX parse error: "
+                              "Undefined control sequence: \\[")
 
 
 # --- the formula is a checked step -----------------------------------------------------------
