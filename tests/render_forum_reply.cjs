@@ -11,11 +11,13 @@ const katex = require("katex");
 const DOLLAR = 0x24;
 const BACKSLASH = 0x5c;
 
-// A `$` may open or close math only next to a space, punctuation or the end of the text, as
-// on the forum: "costs $5 and $6" stays text.
+// A `$` may open or close math only next to a space, punctuation (other than another `$`) or
+// the end of the text, as on the forum: "costs $5 and $6" stays text.
 function isBoundary(code, md) {
-  return code === undefined || Number.isNaN(code) || md.utils.isWhiteSpace(code) ||
-    md.utils.isPunctChar(String.fromCharCode(code)) || md.utils.isMdAsciiPunct(code);
+  if (code === undefined || Number.isNaN(code)) return true;
+  if (code === DOLLAR) return false;
+  return md.utils.isWhiteSpace(code) || md.utils.isPunctChar(String.fromCharCode(code)) ||
+    md.utils.isMdAsciiPunct(code);
 }
 
 // Inline math: from a `$` to the next `$` not preceded by a backslash. The TeX inside is
