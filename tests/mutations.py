@@ -235,9 +235,9 @@ def clone(namespace: dict) -> dict:
     """A copy of a block's namespace that later code cannot reach back into: arrays and random
     generators copied, and each function rebound to the copy (a function reads its globals
     from the namespace it was defined in)."""
-    new: dict = {}
+    new: dict = {"__builtins__": namespace["__builtins__"]} if "__builtins__" in namespace else {}
     memo: dict = {id(namespace): new}
-    pending = list(namespace.values())
+    pending = [value for name, value in namespace.items() if name != "__builtins__"]
     while pending:  # every function reachable from the namespace, also inside containers
         value = pending.pop()
         if id(value) in memo:
@@ -260,6 +260,8 @@ def clone(namespace: dict) -> dict:
         elif isinstance(value, types.ModuleType | type | types.BuiltinFunctionType):
             memo[id(value)] = value
     for name, value in namespace.items():
+        if name == "__builtins__":
+            continue
         try:
             new[name] = copy.deepcopy(value, memo)
         except Exception:  # something that cannot be copied is shared, as it is
