@@ -547,15 +547,21 @@ def bound(chain: list[list[str]], letter: str) -> bool:
     return False
 
 
+CONTEXTS: dict[int, tuple] = {}  # a derivation read once per run, whatever formulas are read in it
+
+
 def unchecked_parts(formula: str, derivations) -> list[str]:
     """Each statement of the formula that is not a checked step of any derivation given, with
     the reason found in the derivation that came closest."""
     contexts = []
     for deriv in derivations:
-        try:
-            contexts.append(Context.of(deriv))
-        except DerivationError:
-            continue
+        if id(deriv) not in CONTEXTS:  # kept with its derivation: ids stay unique
+            try:
+                CONTEXTS[id(deriv)] = (deriv, Context.of(deriv))
+            except DerivationError:
+                CONTEXTS[id(deriv)] = (deriv, None)
+        if CONTEXTS[id(deriv)][1] is not None:
+            contexts.append(CONTEXTS[id(deriv)][1])
     problems = []
     for piece in parts(formula):
         reasons = []

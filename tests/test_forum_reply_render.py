@@ -6,6 +6,7 @@ checked derivation step of the page (tests/reply_formula.py)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -152,10 +153,11 @@ NOT_YET_A_STEP = {
 }
 
 
-def page_derivations(stem: str):
+@functools.cache
+def page_derivations(stem: str) -> tuple:
     page = DOCS / f"{stem}.md"
-    return [parse(fence.body, page=f"docs/{stem}.md", line=fence.line)
-            for fence in iter_fences(page.read_text("utf8")) if fence.language == "derivation"]
+    return tuple(parse(fence.body, page=f"docs/{stem}.md", line=fence.line)
+                 for fence in iter_fences(page.read_text("utf8")) if fence.language == "derivation")
 
 
 def formula_problems(stem: str, formula: str) -> list[str]:
