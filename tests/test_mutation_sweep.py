@@ -172,3 +172,13 @@ def test_copied_namespaces_give_the_same_verdicts_as_running_from_scratch():
 def test_the_marker_is_documented():
     contributing = (ROOT / "CONTRIBUTING.md").read_text("utf8")
     assert f"{{.python continuation {MISTAKE_MARKER}}}" in contributing
+
+
+def test_readers_never_see_the_marker(built_site):
+    marked = [block for page in PAGES for chain in page_chains(DOCS / page)
+              for block in chain.blocks if block.marked]
+    assert len(marked) >= 10
+    for page in {block.page for block in marked}:
+        stem = page.removeprefix("docs/").removesuffix(".md")
+        html = (built_site / stem / "index.html").read_text("utf8")
+        assert MISTAKE_MARKER not in html, f"{page}: the marker shows in the built page"
