@@ -219,3 +219,17 @@ def test_every_statement_of_a_formula_is_checked():
                                 r"\frac{\partial L}{\partial A} = W^\top G")
     assert problems == ["docs/matrix-chain-rule.md: the forum reply's formula is not a checked step: "
                         r"`\frac{\partial L}{\partial W} = G A` does not hold"]
+
+
+@pytest.mark.parametrize(("stem", "wrong"), [
+    ("sigmoid-derivative", r"\sigma'(z) = \sigma(z)\,(1 + \sigma(z)) = a(1 + a)"),
+    ("activation-derivatives", r"\tanh'(z) = 1 + a^2"),
+    ("softmax-cross-entropy", r"\frac{\partial L}{\partial z_j} = a_j \sum_k y_k - y_j = y_j - a_j"),
+    ("same-gradient",
+     r"\frac{\partial J}{\partial w_j} = \sum_{i=1}^{m} (f(\mathbf{x}^{(i)}) - y^{(i)}) x_j^{(i)}"),
+])
+def test_a_classic_mistake_in_a_formula_fails(stem, wrong):
+    """1 + a for 1 - a, a flipped residual, a lost 1/m: each is read back and disproved."""
+    (problem,) = formula_problems(stem, wrong)
+    assert problem == (f"docs/{stem}.md: the forum reply's formula is not a checked step: "
+                       f"`{wrong}` does not hold")
