@@ -20,9 +20,11 @@ def discourse_escape(text: str) -> str:
 
 def reply_text(answer: str, formula: str, url: str) -> str:
     """The reply: the short answer, its key formula as `$…$` math, and the link on its own line
-    (so the forum draws the page's preview card under it)."""
+    (so the forum draws the page's preview card under it). Only the answer is escaped: the
+    forum hands the TeX between the dollars to its math renderer as written, before footnotes
+    are looked for, and `\\[` there would be a TeX error."""
     answer = " ".join(answer.split())
-    return discourse_escape(f"{answer}\n\n${formula}$") + f"\n\n{url}"
+    return f"{discourse_escape(answer)}\n\n${formula}$\n\n{url}"
 
 
 def page_formula(meta: dict, where: str) -> str:
