@@ -738,18 +738,37 @@ def read_back_page(page_html: str, page_markdown: str, page: str = "?") -> list[
         for part in PART.finditer(block):
             if part["part"] in ("where-line", "given-line"):
                 kind = part["part"].split("-")[0]
-                for tex in annotations(part["body"]):
-                    parts.append((kind, f"{kind}:{part['name']}", tex))
+                texs = annotations(part["body"])  # the definition; a shape may follow
+                if texs:
+                    parts.append((kind, f"{kind}:{html_module.unescape(part['name'])}", texs[0]))
         for step_id, side, tex in parts:
-            item = ReadBack(page, deriv.id, step_id, side, tex)
-            try:
-                item.expr = read_tex(tex, names.matrices, names.functions)
-                if not isinstance(item.expr, sp.Rel):
-                    item.readings = readings(item.expr, names)
-                    item.python = item.readings[0]
-            except (AmbiguousTeX, UnreadableTeX, Untranslatable) as err:
-                item.error = f"{type(err).__name__}: {err}"
-            out.append(item)
+            out += _read_side(page, deriv.id, step_id, side, tex, names)
+    return out
+
+
+def _read_side(page: str, derivation: str, step: str, side: str, tex: str,
+               names: FenceNames) -> list[ReadBack]:
+    """One read-back item; a where/given line `name = value` gives two, its sides `...:lhs`, `...:rhs`."""
+    try:
+        expr = read_tex(tex, names.matrices, names.functions)
+    except (AmbiguousTeX, UnreadableTeX) as err:
+        return [ReadBack(page, derivation, step, side, tex, error=f"{type(err).__name__}: {err}")]
+    if isinstance(expr, sp.Rel):
+        if side in ("lhs", "rhs") or not isinstance(expr, sp.Eq):
+            error = "UnreadableTeX: a relation inside a side"
+            return [ReadBack(page, derivation, step, side, tex, error=error)]
+        sides = [(f"{side}:lhs", expr.lhs), (f"{side}:rhs", expr.rhs)]
+    else:
+        sides = [(side, expr)]
+    out = []
+    for name, value in sides:
+        item = ReadBack(page, derivation, step, name, tex, expr=value)
+        try:
+            item.readings = readings(value, names)
+            item.python = item.readings[0]
+        except Untranslatable as err:
+            item.error = f"Untranslatable: {err}"
+        out.append(item)
     return out
 
 
