@@ -276,9 +276,9 @@ class TexPrinter:
         if isinstance(node, ast.Attribute) and node.attr == "T":
             if isinstance(node.value, ast.Name):
                 return self.name(node.value.id, transpose=True), PREC_ATOM
-            text, prec = self._tex(node.value)
-            if prec == PREC_ATOM and "^" not in text and "(" not in text:
-                return text + r"^{\top}", PREC_ATOM  # a column of ones: \mathbf{1}_{m}^{\top}
+            text = self.tex(node.value)
+            if isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "ones":
+                return text + r"^{\top}", PREC_ATOM  # a row of ones: \mathbf{1}_{m}^{\top}
             return paren(text) + r"^{\top}", PREC_ATOM
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return "-" + self._wrap(node.operand, PREC_MUL), PREC_NEG
