@@ -129,3 +129,21 @@ def test_a_bracket_that_changes_the_value_is_caught(monkeypatch):
         if not any(same_value(checker, p, reference_of(deriv, item), opaque) for p in item.readings):
             wrong.append(item.step)
     assert "in-sigma" in wrong, "σ(z)(1 − σ(z)) printed without its bracket went unnoticed"
+
+
+def test_the_reader_follows_ordinary_reading_rules():
+    from tests.tex_reader import AmbiguousTeX, Hadamard, MatProd, T, UnreadableTeX, read_tex
+
+    matrices = {"W^{[2]}", "dZ^{[2]}", "A^{[1]}", "X"}
+    read = read_tex(r"(W^{[2]\top}\,dZ^{[2]}) \odot A^{[1]}", matrices)
+    assert isinstance(read, Hadamard) and isinstance(read.args[0], MatProd)
+    assert read.args[0].args[0] == T(read_tex("W^{[2]}", matrices))
+    scaled = read_tex(r"\frac{1}{m}\,A^{[1]} \odot A^{[1]}", matrices)  # a number beside a matrix is fine
+    assert scaled.is_commutative is False
+    mixed = r"mixes a matrix product and ⊙ without brackets: .*\(1 - A\^\{\[1\]\}\)"
+    with pytest.raises(AmbiguousTeX, match=mixed):
+        read_tex(r"W^{[2]\top}\,dZ^{[2]} \odot (1 - A^{[1]})\,X^{\top}", matrices)
+    with pytest.raises(UnreadableTeX):
+        read_tex(r"\frac{dZ^{[2]}}{A^{[1]}}", matrices)  # no division by a matrix
+    assert read_tex("a(1 - a)", set()) == read_tex(r"a\,(1 - a)", set())  # a product, not a function
+    assert str(read_tex(r"\sigma(z)(1 - \sigma(z))", set())) == "(1 - \\sigma(z))*\\sigma(z)"

@@ -25,8 +25,10 @@ API:
 - ``canonical_name(tex)``: the name ``read_tex`` gives the symbol written ``tex``.
 - ``subexpressions(expr)``: every compound sub-expression, outermost first.
 - ``read_back_page(html, markdown, page)``: every checked side of every derivation step (and of
-  every "where"/"given" line) on a built page, read back, with what the checker needs to
-  compare it (see ``tests/test_readback.py``).
+  every "where"/"given" line) on a built page, read back (``ReadBack.expr``) and written in the
+  fences' syntax (``ReadBack.readings``); ``same_value`` compares one with the checker (see
+  ``tests/test_readback.py``). ``page_names(markdown)``: the matrices and functions of a page's
+  fences, to read its prose formulas with ``read_tex``.
 """
 
 from __future__ import annotations
@@ -274,10 +276,10 @@ class _Parser:
                 scalar = scalar * factor.expr
         kinds = {("odot" if op == "odot" else "product") for op in ops}
         if len(kinds) > 1:
-            shown = " ".join(f"{'⊙' if op == 'odot' else '·'} {sp.sstr(m)}" for op, m in zip(ops, mats[1:],
-                                                                                          strict=True))
+            shown = " ".join(f"{'⊙' if op == 'odot' else '·'} {_show(m)}" for op, m in zip(ops, mats[1:],
+                                                                                       strict=True))
             raise AmbiguousTeX(
-                f"`{self.tex}` mixes a matrix product and ⊙ without brackets: {sp.sstr(mats[0])} {shown}"
+                f"`{self.tex}` mixes a matrix product and ⊙ without brackets: {_show(mats[0])} {shown}"
             )
         if not mats:
             return scalar
@@ -443,6 +445,12 @@ class _Parser:
             base = base[:-2] if base.endswith("^{") else base + "}"
             return SumAll(self.symbol(base))
         raise UnreadableTeX(f"cannot read the sum over {index} in `{self.tex}`")
+
+
+def _show(term) -> str:
+    """A factor as a message names it: a sum in brackets."""
+    text = sp.sstr(term)
+    return f"({text})" if isinstance(term, sp.Add) else text
 
 
 def _power(base, exponent):
@@ -704,6 +712,22 @@ def names_of(deriv) -> FenceNames:
                         r"\log": "log", r"\mathrm{relu}": "relu"}.items():
         idents.setdefault(head, fname)
     return FenceNames(idents, matrices, functions, alternatives)
+
+
+def page_names(page_markdown: str) -> tuple[set[str], set[str]]:
+    """The canonical names of every matrix and function in a page's derivation fences: what
+    `read_tex` needs to read a formula written in the page's prose."""
+    from hooks.math.derivation import parse
+    from hooks.math.fences import iter_fences
+
+    matrices: set[str] = set()
+    functions: set[str] = set()
+    for fence in iter_fences(page_markdown):
+        if fence.language == "derivation":
+            names = names_of(parse(fence.body))
+            matrices |= names.matrices
+            functions |= names.functions
+    return matrices, functions
 
 
 def read_back_page(page_html: str, page_markdown: str, page: str = "?") -> list[ReadBack]:
