@@ -147,3 +147,14 @@ def test_the_reader_follows_ordinary_reading_rules():
         read_tex(r"\frac{dZ^{[2]}}{A^{[1]}}", matrices)  # no division by a matrix
     assert read_tex("a(1 - a)", set()) == read_tex(r"a\,(1 - a)", set())  # a product, not a function
     assert str(read_tex(r"\sigma(z)(1 - \sigma(z))", set())) == "(1 - \\sigma(z))*\\sigma(z)"
+
+
+def test_no_formula_opens_two_plain_brackets_at_once(built_site):
+    """`((1 + e^{-z}))^{-1}` showed two brackets around one thing; nested groups now differ in size."""
+    doubled = []
+    for source in PAGES:
+        for item in read_back_page(built_page(built_site, source).read_text("utf8"), source.read_text("utf8"),
+                                   f"docs/{source.name}"):
+            if "((" in item.tex.replace(" ", "") or r"\left(\left(" in item.tex.replace(" ", ""):
+                doubled.append(f"{item.where()}: {item.tex}")
+    assert not doubled, "\n".join(doubled)
