@@ -101,6 +101,7 @@ def test_a_power_of_a_bracket_gets_one_pair():
     assert tex("(1 + exp(-z))**(-1)") == r"(1 + e^{-z})^{-1}"
     assert tex("(exp(z) + exp(-z))**2") == r"(e^{z} + e^{-z})^{2}"
     assert tex("exp(z)**2") == r"(e^{z})^{2}"
+    assert tex("u**(-1)", names={"u": "(1 + e^{-z})"}) == r"(1 + e^{-z})^{-1}"  # a name in brackets
 
 
 def test_every_term_of_a_sum_of_differences_is_grouped_alike():

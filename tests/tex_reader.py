@@ -317,8 +317,13 @@ class _Parser:
                 name = _add_sub(name, text)
                 value = self.symbol(name)
                 continue
-            transpose = r"\top" in group or "T" == text
-            rest = [t for t in group if t != r"\top"] if transpose else group
+            # ^{\top}, ^{T}, and ^{[l]\top} or ^{[l]T} (a layer's name, then its transpose)
+            transpose = r"\top" in group or group[-1:] == ["T"] and (
+                len(group) == 1 or DECORATION.match("".join(_spaced(group[:-1]))) is not None)
+            if r"\top" in group:
+                rest = [t for t in group if t != r"\top"]
+            else:
+                rest = group[:-1] if transpose else group
             rest_text = "".join(_spaced(rest))
             if name is not None and rest and DECORATION.match(rest_text):
                 name = _add_sup(name, rest_text)
@@ -371,7 +376,7 @@ class _Parser:
             return self.bracketed(), None
         if token == "{":
             return self.group_expr(), None
-        if token == r"\frac":
+        if token in (r"\frac", r"\dfrac", r"\tfrac"):
             self.take()
             return self.fraction(), None
         if token == r"\sum":
@@ -432,8 +437,9 @@ class _Parser:
         if self.peek() == "_":
             self.take()
             lower = "".join(self.group_tokens())
-            self.take("^")
-            self.group_tokens()  # the upper limit: the sum runs over every column or example
+            if self.peek() == "^":
+                self.take()
+                self.group_tokens()  # the upper limit: the sum runs over every column or example
             index = lower.split("=")[0]
         body = self.postfix()
         if index is None:
@@ -832,44 +838,57 @@ def opaque_checker(deriv):
     return OpaqueDerivatives(deriv)
 
 
-def algebra(node: ast.expr):
+def algebra(node: ast.expr, expand: dict | None = None):
     """A fence expression as a sympy term in which `*` (a number times anything, or ⊙) is sympy's
     commutative, associative product and `@` an ordered MatProd. Two expressions with the same
     term are equal whatever their names hold: the cheap first test of `same_value`."""
     if isinstance(node, ast.Constant):
         return sp.nsimplify(node.value)
     if isinstance(node, ast.Name):
+        if expand and node.id in expand:
+            return algebra(expand[node.id])
         return sp.Symbol(node.id)
     if isinstance(node, ast.Attribute) and node.attr == "T":
-        return T(algebra(node.value))
+        return T(algebra(node.value, expand))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -algebra(node.operand)
+        return -algebra(node.operand, expand)
     if isinstance(node, ast.BinOp):
-        left, right = algebra(node.left), algebra(node.right)
+        left, right = algebra(node.left, expand), algebra(node.right, expand)
         operations = {ast.Add: lambda: left + right, ast.Sub: lambda: left - right,
                       ast.Mult: lambda: left * right, ast.Div: lambda: left / right,
                       ast.Pow: lambda: left**right, ast.MatMult: lambda: MatProd(left, right)}
         return operations[type(node.op)]()
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = "d" if node.func.id == "grad" else node.func.id
-        return sp.Function(f"call_{name}")(*(algebra(a) for a in node.args))
+        return sp.Function(f"call_{name}")(*(algebra(a, expand) for a in node.args))
     raise Untranslatable(f"cannot compare `{ast.unparse(node)}`")
 
 
 def _flat(term):
-    """MatProd(MatProd(a, b), c) -> MatProd(a, b, c): the matrix product is associative."""
+    """MatProd(MatProd(a, b), c) -> MatProd(a, b, c): the matrix product is associative, and a
+    number inside it comes out: (2 Xᵀ)(S − Y) = 2 (Xᵀ(S − Y))."""
     if isinstance(term, MatProd):
-        args = []
+        args, number = [], sp.Integer(1)
         for arg in (_flat(a) for a in term.args):
-            args += arg.args if isinstance(arg, MatProd) else [arg]
-        return MatProd(*args)
+            coefficient, rest = arg.as_coeff_Mul() if isinstance(arg, sp.Mul) else (sp.Integer(1), arg)
+            number *= coefficient
+            args += rest.args if isinstance(rest, MatProd) else [rest]
+        return number * MatProd(*args)
     if term.args:
         return term.func(*(_flat(a) for a in term.args))
     return term
 
 
-def same_term(python: str, reference: ast.expr) -> bool:
-    read, shown = _flat(algebra(ast.parse(python, mode="eval").body)), _flat(algebra(reference))
+def same_term(python: str, reference: ast.expr, deriv=None) -> bool:
+    """Whether the two are equal as terms. A defined name that is one function applied to a
+    name (`a: sigma(z)`, `one_C: ones(C)`) is replaced by its definition on both sides first."""
+    expand = {}
+    for name, value in (deriv.define.items() if deriv is not None else ()):
+        node = ast.parse(value, mode="eval").body
+        if isinstance(node, ast.Call) and all(isinstance(a, ast.Name) for a in node.args):
+            expand[name] = node
+    read = _flat(algebra(ast.parse(python, mode="eval").body, expand))
+    shown = _flat(algebra(reference, expand))
     return read == shown or sp.expand(read - shown) == 0
 
 
@@ -900,7 +919,7 @@ def same_value(checker, python: str, reference, opaque=None) -> bool:
         return all(checker.is_zero(e) for e in differences)
 
     try:
-        if same_term(python, reference):
+        if same_term(python, reference, getattr(checker, "d", None)):
             return True
     except Untranslatable:
         pass

@@ -189,6 +189,19 @@ def paren(tex: str) -> str:
     return f"({tex})"
 
 
+def enclosed(tex: str) -> bool:
+    """Whether one pair of brackets encloses the whole of `tex`, as in `(1 + e^{-z})`."""
+    for opening, closing in (("(", ")"), (r"\left(", r"\right)"), (r"\bigl(", r"\bigr)")):
+        if tex.startswith(opening) and tex.endswith(closing):
+            depth, opened = 0, False
+            for index, char in enumerate(tex):
+                depth += (char == "(") - (char == ")")
+                opened = opened or depth > 0
+                if opened and depth == 0:
+                    return index == len(tex) - 1
+    return False
+
+
 class TexPrinter:
     """Print a step's Python expression as TeX, keeping the author's order and grouping."""
 
@@ -302,7 +315,7 @@ class TexPrinter:
             return rf"\frac{{{self.tex(left)}}}{{{self.tex(node.right)}}}", PREC_MUL
         if isinstance(op, ast.Pow):
             text, prec = self._tex(node.left)
-            if prec < PREC_ATOM or "^" in text:
+            if (prec < PREC_ATOM or "^" in text) and not enclosed(text):
                 # (1 + e^{-z})^{-1}; A^{[1]} squared is (A^{[1]})^{2}, never a double superscript
                 text = paren(text)
             return f"{text}^{{{self.tex(node.right)}}}", PREC_POW
@@ -849,15 +862,16 @@ def given_html(deriv: Derivation, printer: TexPrinter, checker_values: dict) -> 
 
 
 def where_html(deriv: Derivation, printer: TexPrinter) -> str:
-    names = shown_definitions(deriv)
-    if not names:
-        return ""
     parts = []
-    for name in names:
-        tex = f"{printer.name(name)} = {printer.tex(_parse_expr(deriv.define[name], deriv.where()))}"
+    for name in shown_definitions(deriv):
+        value = printer.tex(_parse_expr(deriv.define[name], deriv.where()))
+        bare = re.compile(r"[{}()\s]|\\left|\\right|\\bigl|\\bigr")
+        if bare.sub("", value) == bare.sub("", printer.name(name)):
+            continue  # a name printed as its own value (names: {r: '\mathrm{relu}(z)'}) says it all
+        tex = f"{printer.name(name)} = {value}"
         parts.append(f'<div class="where-line" data-name="{html.escape(name)}">'
                      f"{'where' if not parts else 'and'} {math_span(tex, display=False)}</div>")
-    return '<div class="derivation-where">' + "".join(parts) + "</div>"
+    return '<div class="derivation-where">' + "".join(parts) + "</div>" if parts else ""
 
 
 def render(deriv: Derivation) -> str:
