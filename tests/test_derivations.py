@@ -180,3 +180,27 @@ def badge_of(page: str, derivation_id: str, step_id: str) -> str | None:
 ])
 def test_a_badge_is_the_shape_of_the_value_and_a_number_has_none(page, derivation, step, shape):
     assert badge_of(page, derivation, step) == shape
+
+
+# --- a stated upstream gradient is the one the checker differentiates with ----------------
+
+GIVENS = [param for param in DERIVATIONS if "given:" in param.values[1].body]
+
+
+@pytest.mark.parametrize(("page", "fence"), GIVENS)
+def test_a_given_gradient_is_the_gradient_of_the_loss_that_is_checked(page, fence):
+    import ast
+
+    from hooks.math.derivation import Checker
+
+    deriv = parse(fence.body, page=f"docs/{page}", line=fence.line)
+    checker = Checker(deriv)
+    for gradient, value in deriv.given.items():
+        derived = checker.eval(ast.parse(gradient, mode="eval").body)
+        stated = checker.eval(ast.parse(value, mode="eval").body)
+        assert all(checker.is_zero(e) for e in checker.difference(derived, stated)), (
+            f"docs/{page}:{fence.line}: {gradient} is not {value}")
+
+
+def test_the_site_states_its_upstream_gradients():
+    assert len(GIVENS) >= 40

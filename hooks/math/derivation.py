@@ -132,6 +132,10 @@ def parse(source: str, page: str = "?", line: int = 0) -> Derivation:
                 f"{deriv.where()}: a given is written `grad(J, Z): expression`, not `{key}`")
         if match["f"] in deriv.define:
             raise DerivationError(f"{deriv.where()}: {match['f']} is both defined and given a gradient")
+        if match["x"] not in deriv.matrices and match["x"] not in deriv.symbols:
+            raise DerivationError(
+                f"{deriv.where()}: the gradient in `given: {key}` is by {match['x']}: "
+                "declare its shape under matrices (or list it under symbols)")
         _parse_expr(str(value), f"{deriv.where()}, given {key}")
         deriv.given[str(key).strip()] = str(value)
         # A loss whose gradient by Z is the given G, whatever G holds: sum(G * Z) is linear in Z.
