@@ -168,7 +168,7 @@ def test_a_given_must_name_a_gradient_and_not_a_defined_loss():
 
     with pytest.raises(DerivationError, match="given is written"):
         parse(yaml.safe_dump({"id": "t", "given": {"J": "G"}, "steps": [{"id": "s", "show": "x = x"}]}))
-    with pytest.raises(DerivationError, match="declare its shape under matrices"):
+    with pytest.raises(DerivationError, match="is by Z: declare its shape under matrices"):
         parse(yaml.safe_dump({"id": "t", "given": {"grad(J, Z)": "G"}, "define": {"Z": "W @ A"},
                               "steps": [{"id": "s", "show": "x = x"}]}))
     with pytest.raises(DerivationError, match="both defined and given"):

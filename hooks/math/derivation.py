@@ -130,18 +130,20 @@ def parse(source: str, page: str = "?", line: int = 0) -> Derivation:
         if not match:
             raise DerivationError(
                 f"{deriv.where()}: a given is written `grad(J, Z): expression`, not `{key}`")
-        if match["f"] in deriv.define:
-            raise DerivationError(f"{deriv.where()}: {match['f']} is both defined and given a gradient")
-        if match["x"] not in deriv.matrices and match["x"] not in deriv.symbols:
-            raise DerivationError(
-                f"{deriv.where()}: the gradient in `given: {key}` is by {match['x']}: "
-                "declare its shape under matrices (or list it under symbols)")
+        f, x = match["f"], match["x"]
+        if f in deriv.define and f not in deriv.stand_ins:
+            raise DerivationError(f"{deriv.where()}: {f} is both defined and given a gradient")
+        if str(key).startswith("grad") and x not in deriv.matrices:
+            raise DerivationError(f"{deriv.where()}: the gradient in `given: {key}` is by {x}: "
+                                  "declare its shape under matrices")
         _parse_expr(str(value), f"{deriv.where()}, given {key}")
         deriv.given[str(key).strip()] = str(value)
         # A loss whose gradient by Z is the given G, whatever G holds: sum(G * Z) is linear in Z.
         # Only this first derivative enters the chain rule, so it stands for any loss with that G.
-        deriv.define[match["f"]] = f"sum(({value}) * {match['x']})"
-        deriv.stand_ins.add(match["f"])
+        # Several givens of one loss (by z_1, by z_2, ...) add up.
+        term = f"sum(({value}) * {x})"
+        deriv.define[f] = f"{deriv.define[f]} + {term}" if f in deriv.stand_ins else term
+        deriv.stand_ins.add(f)
     for raw in data["steps"]:
         step_id = str(raw.get("id", ""))
         where = f"{deriv.where()}, step '{step_id}'"
