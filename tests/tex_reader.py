@@ -622,8 +622,8 @@ def readings(expr, names: FenceNames) -> list[str]:
 
 STEP = re.compile(r'<div class="step(?: step-wrong)?" id="(?P<id>[^"]+)">(?P<body>.*?)</div></div>', re.S)
 DERIVATION = re.compile(r'<div class="derivation" id="(?P<id>[^"]+)"[^>]*>')
-PART = re.compile(r'<div class="(?P<part>step-lhs|step-rhs|where-line|given-line)"'
-                  r'(?: data-name="(?P<name>[^"]*)")?>(?P<body>.*?)</div>', re.S)
+PART = re.compile(r'<(?P<tag>div|span) class="(?P<part>step-lhs|step-rhs|where-line|given-line)"'
+                  r'(?: data-name="(?P<name>[^"]*)")?>(?P<body>.*?)</(?P=tag)>', re.S)
 ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">(?P<tex>.*?)</annotation>', re.S)
 
 

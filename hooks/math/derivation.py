@@ -854,17 +854,20 @@ def shown_definitions(deriv: Derivation) -> list[str]:
 
 
 def given_html(deriv: Derivation, printer: TexPrinter, checker_values: dict) -> str:
-    lines = []
+    """One line above the steps: "Given the upstream gradient ∂J/∂Z = G, of shape (n, m): ..."."""
+    parts = []
     for key, value in deriv.given.items():
         lhs, rhs = _parse_expr(key, deriv.where()), _parse_expr(value, deriv.where())
         shape = checker_values.get(("given", key))
         shape_text = f", of shape {math_span(shape, display=False)}" if shape else ""
-        lines.append(
-            f'<div class="given-line" data-name="{html.escape(key)}">Given the upstream gradient '
-            f"{math_span(printer.tex(lhs) + ' = ' + printer.tex(rhs), display=False)}{shape_text}: "
-            "an input of these steps, not derived here.</div>"
-        )
-    return "".join(lines)
+        relation = math_span(f"{printer.tex(lhs)} = {printer.tex(rhs)}", display=False)
+        parts.append(f'<span class="given-line" data-name="{html.escape(key)}">{relation}</span>{shape_text}')
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    several = len(parts) > 1
+    return (f'<div class="derivation-given">Given the upstream gradient{"s" if several else ""} {listed}: '
+            f'{"inputs" if several else "an input"} of these steps, not derived here.</div>')
 
 
 def where_html(deriv: Derivation, printer: TexPrinter) -> str:
