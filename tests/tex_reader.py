@@ -770,6 +770,14 @@ def names_of(deriv) -> FenceNames:
     return FenceNames(idents, matrices, functions, alternatives)
 
 
+def as_built(page_markdown: str, page: str = "?") -> str:
+    """The page's source as the build reads it: course citations (`[[course:key]]`, which may sit
+    in a fence's `names:`) replaced by their text."""
+    from hooks.page.course_refs import cite
+
+    return cite(page_markdown, page)
+
+
 def page_names(page_markdown: str) -> tuple[set[str], set[str]]:
     """The canonical names of every matrix and function in a page's derivation fences: what
     `read_tex` needs to read a formula written in the page's prose."""
@@ -778,7 +786,7 @@ def page_names(page_markdown: str) -> tuple[set[str], set[str]]:
 
     matrices: set[str] = set()
     functions: set[str] = set()
-    for fence in iter_fences(page_markdown):
+    for fence in iter_fences(as_built(page_markdown)):
         if fence.language == "derivation":
             names = names_of(parse(fence.body))
             matrices |= names.matrices
@@ -798,7 +806,7 @@ def read_back_page(page_html: str, page_markdown: str, page: str = "?") -> list[
 
     blocks = derivation_blocks(page_html)
     out: list[ReadBack] = []
-    for fence in iter_fences(page_markdown):
+    for fence in iter_fences(as_built(page_markdown, page)):
         if fence.language != "derivation":
             continue
         deriv = parse(fence.body, page=page, line=fence.line)
