@@ -147,10 +147,6 @@ def test_an_escape_inside_the_math_is_a_tex_error(rendered):
 
 # Formulas that state no derivation step yet: their pages need a step that states them (or a
 # formula that is one). Strict: the test fails as soon as one is checked, to be taken off here.
-NOT_YET_A_STEP = {
-    "notation": "the notation identity ŷ = a = a[L] = σ(z) across courses is no derivation step",
-    "notation-table": "the layout identities W_MLS = W_DLSᵀ, W_PyTorch = W_DLS are no derivation step",
-}
 
 
 @functools.cache
@@ -165,11 +161,7 @@ def formula_problems(stem: str, formula: str) -> list[str]:
             for problem in unchecked_parts(" ".join(formula.split()), page_derivations(stem))]
 
 
-@pytest.mark.parametrize("stem", [
-    pytest.param(stem, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_A_STEP[stem]))
-    if stem in NOT_YET_A_STEP else stem
-    for stem in question_pages()
-])
+@pytest.mark.parametrize("stem", question_pages())
 def test_the_reply_formula_states_a_checked_step(stem):
     problems = formula_problems(stem, str(front_matter(DOCS / f"{stem}.md")["formula"]))
     assert not problems, "\n".join(problems)
