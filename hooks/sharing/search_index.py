@@ -1,0 +1,50 @@
+"""Prepare Material's search index for the site's search worker (docs/javascripts/search_worker.js).
+
+After Material's search plugin has written search/search_index.json (and before the offline
+plugin inlines it into search_index.js), each entry gains its words as the worker compares them
+(`words`, `title_words`: hooks/sharing/search_words.py), and the index's config gains the rules
+that made them, so the worker reads a query exactly as the build read the pages.
+
+A page's phrasings reach the index as Material's `tags`, copied onto every section of the page;
+here they are kept once, on the page's own entry (`phrasing_words`, one
+`|` between phrasings), so a page with many
+phrasings is not found once per section.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hooks.sharing.search_words import IRREGULAR, RULES, STOP_WORDS, plain_text, words
+
+# BM25 settings for the worker (docs/javascripts/search_worker.js reads them from the index)
+RANKING = {"k1": 1.5, "b": 0.6, "title": 3, "phrasings": 6, "pair": 0.5, "question": 2}
+
+
+def prepare(index: dict) -> dict:
+    """The index with each entry's words added and the phrasings kept once per page."""
+    for doc in index["docs"]:
+        phrasings = doc.pop("tags", None) or []
+        doc["title_words"] = " ".join(words(plain_text(doc.get("title", ""))))
+        doc["words"] = " ".join(words(plain_text(doc.get("text", ""))))
+        if "#" not in doc["location"] and phrasings:
+            doc["phrasing_words"] = " | ".join(" ".join(words(p)) for p in phrasings)
+    config = index.setdefault("config", {})
+    config["fields"] = {k: v for k, v in config.get("fields", {}).items() if k != "tags"}
+    config["words"] = {
+        "rules": [list(rule) for rule in RULES],
+        "stop": sorted(STOP_WORDS),
+        "irregular": IRREGULAR,
+    }
+    config["ranking"] = RANKING
+    return index
+
+
+def prepare_site_index(site_dir: str | Path) -> None:
+    """Rewrite the built site's search/search_index.json in place (nothing if search is off)."""
+    path = Path(site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    index = prepare(json.loads(path.read_text("utf8")))
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf8")
