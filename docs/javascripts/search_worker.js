@@ -80,8 +80,8 @@ function pageOf(location) {
 class Engine {
   constructor(index, tuning = {}) {
     this.tune = Object.assign({
-      k1: 1.5, b: 0.6, title: 3, phrasings: 6, pair: 0.5, question: 2, sectionK1: 1.2,
-      sectionB: 0.75, sectionTitle: 2, nearMiss: 0.6,
+      k1: 2, b: 0.3, title: 3, phrasings: 6, pair: 0.5, question: 1, section: 1, sectionK1: 1.2,
+      sectionB: 0.9, sectionTitle: 4, nearMiss: 0.6,
     }, index.config.ranking || {}, tuning);
     this.words = makeWords(index.config.words);
     this.docs = index.docs;
@@ -194,12 +194,13 @@ class Engine {
     for (const page of this.pages) {
       const text = this.score(page, terms, this.pageDf, this.pages.length, this.pageLength, t.k1, t.b);
       if (text <= 0) continue;
-      const score = text * (1 + t.question * this.questionMatch(page, terms));
       const sections = page.sections
         .map(s => [s, this.score(s, terms, this.sectionDf, this.sections.length, this.sectionLength,
           t.sectionK1, t.sectionB)])
         .filter(([, s]) => s > 0)
         .sort((x, y) => y[1] - x[1]);
+      const best = sections.length ? sections[0][1] : 0;
+      const score = (text + t.section * best) * (1 + t.question * this.questionMatch(page, terms));
       ranked.push({ page, score, sections });
     }
     return ranked.sort((x, y) => y.score - x.score);

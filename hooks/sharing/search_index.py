@@ -19,7 +19,10 @@ from pathlib import Path
 from hooks.sharing.search_words import IRREGULAR, RULES, STOP_WORDS, plain_text, words
 
 # BM25 settings for the worker (docs/javascripts/search_worker.js reads them from the index)
-RANKING = {"k1": 1.5, "b": 0.6, "title": 3, "phrasings": 6, "pair": 0.5, "question": 2}
+RANKING = {
+    "k1": 2, "b": 0.3, "title": 3, "phrasings": 6, "pair": 0.5, "question": 1,
+    "section": 1, "sectionK1": 1.2, "sectionB": 0.9, "sectionTitle": 4,
+}
 
 
 def prepare(index: dict) -> dict:
