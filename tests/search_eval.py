@@ -9,6 +9,7 @@ built site without a browser (engines: site, lunr-words, material; see tests/sea
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -37,11 +38,13 @@ def load_queries() -> list[Query]:
 
 
 def slug(location: str) -> str:
-    """'da-prev/', 'da-prev.html', '' -> 'da-prev', 'index'."""
-    location = location.split("#")[0].split("?")[0].strip("/")
-    if location.endswith(".html"):
-        location = location[: -len(".html")]
-    return location or "index"
+    """A result's page: 'da-prev/', 'http://127.0.0.1:8000/da-prev/?h=w', 'file:///…/da-prev.html'
+    -> 'da-prev'; the home page -> 'index'. (Every page of the site sits at the top level.)"""
+    location = re.sub(r"^[a-z]+://[^/]*", "", location.split("#")[0].split("?")[0])
+    name = location.strip("/").split("/")[-1]
+    if name.endswith(".html"):
+        name = name[: -len(".html")]
+    return name or "index"
 
 
 @dataclass

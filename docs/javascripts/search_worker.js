@@ -81,7 +81,7 @@ class Engine {
   constructor(index, tuning = {}) {
     this.tune = Object.assign({
       k1: 2, b: 0.3, title: 3, phrasings: 6, pair: 0.5, question: 1, section: 1, sectionK1: 1.2,
-      sectionB: 0.9, sectionTitle: 4, nearMiss: 0.6,
+      sectionB: 0.9, sectionTitle: 4, nearMiss: 0.6, keep: 0.05, pages: 10, sections: 5,
     }, index.config.ranking || {}, tuning);
     this.words = makeWords(index.config.words);
     this.docs = index.docs;
@@ -218,16 +218,18 @@ class Engine {
       return terms;
     };
     const item = (section, s) => {
-      const { location, title, text } = section.doc;
+      const { location, title, text } = section.doc;  // text: its first lines (the build cut it)
       return { location, title, text, score: s, terms: matched(section) };
     };
-    const items = ranked.map(({ page, score, sections }) => {
+    const top = ranked.length ? ranked[0].score : 0;
+    const shown = ranked.filter(({ score }) => score >= this.tune.keep * top).slice(0, this.tune.pages);
+    const items = shown.map(({ page, score, sections }) => {
       const group = [];
       const own = page.sections.find(s => s.doc === page.doc);
       const best = sections.length && sections[0][0] !== own ? sections[0] : null;
       if (best) group.push(item(best[0], score));
       group.push(item(own, best ? score / 2 : score));
-      for (const [s, sScore] of sections) {
+      for (const [s, sScore] of sections.slice(0, this.tune.sections)) {
         if (s === own || (best && s === best[0])) continue;
         group.push(item(s, Math.min(sScore, score / 2)));
       }

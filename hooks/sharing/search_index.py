@@ -3,7 +3,8 @@
 After Material's search plugin has written search/search_index.json (and before the offline
 plugin inlines it into search_index.js), each entry gains its words as the worker compares them
 (`words`, `title_words`: hooks/sharing/search_words.py), and the index's config gains the rules
-that made them, so the worker reads a query exactly as the build read the pages.
+that made them, so the worker reads a query exactly as the build read the pages. An entry's
+text, which the result list shows, is cut to its first lines of plain text.
 
 A page's phrasings reach the index as Material's `tags`, copied onto every section of the page;
 here they are kept once, on the page's own entry (`phrasing_words`, one
@@ -13,10 +14,13 @@ phrasings is not found once per section.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 from hooks.sharing.search_words import IRREGULAR, RULES, STOP_WORDS, plain_text, words
+
+TEASER = 300  # characters of an entry's text kept for the result list
 
 # BM25 settings for the worker (docs/javascripts/search_worker.js reads them from the index)
 RANKING = {
@@ -25,12 +29,22 @@ RANKING = {
 }
 
 
+def teaser(text: str, limit: int = TEASER) -> str:
+    """The start of an entry's plain text, escaped: all the result list shows of it."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: text.rfind(" ", 0, limit)] + " …"
+    return html.escape(text, quote=False)
+
+
 def prepare(index: dict) -> dict:
     """The index with each entry's words added and the phrasings kept once per page."""
     for doc in index["docs"]:
         phrasings = doc.pop("tags", None) or []
         doc["title_words"] = " ".join(words(plain_text(doc.get("title", ""))))
-        doc["words"] = " ".join(words(plain_text(doc.get("text", ""))))
+        text = plain_text(doc.get("text", ""))
+        doc["words"] = " ".join(words(text))
+        doc["text"] = teaser(text)
         if "#" not in doc["location"] and phrasings:
             doc["phrasing_words"] = " | ".join(" ".join(words(p)) for p in phrasings)
     config = index.setdefault("config", {})
