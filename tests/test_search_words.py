@@ -104,3 +104,14 @@ def test_the_index_keeps_phrasings_once_per_page():
     assert docs[1]["words"] == "n m"  # tags out, entities decoded, a lone > is no word
     assert "tags" not in index["config"]["fields"]
     assert index["config"]["words"]["rules"][0] == list(RULES[0])
+
+
+def test_result_text_is_the_start_of_the_entry_with_its_math_readable():
+    from hooks.sharing.search_index import teaser
+
+    assert teaser(r"The step \(dA^{[1]} = W^{[2]\top} dZ^{[2]}\) and \(a \odot b\) & more") == (
+        "The step dA[1] = W[2]ᵀ dZ[2] and a ⊙ b &amp; more"
+    )
+    long = "word " * 100
+    assert teaser(long) == ("word " * 60).strip() + " …"  # cut at a space, within 300 characters
+    assert teaser("a < b") == "a &lt; b"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from hooks.sharing.search_words import IRREGULAR, RULES, STOP_WORDS, plain_text, words
@@ -29,9 +30,32 @@ RANKING = {
 }
 
 
+# TeX in an entry's text (the index is written before math is rendered), made readable as plain
+# text for the result list: \(dZ^{[2]} = W^{[2]\top}\) -> dZ[2] = W[2]ᵀ
+READABLE = [(re.compile(p), r) for p, r in [
+    (r"\\[()\[\]]", " "),
+    (r"\\(?:mathcal|mathrm|mathbf|mathit|operatorname|text|textrm|boldsymbol)\s*\{([^{}]*)\}", r"\1"),
+    (r"\^\{\s*\\top\s*\}|\^\s*\\top\b|\\top\b", "ᵀ"),
+    (r"\^\{(\[[^\]{}]*\])([^{}]*)\}", r"\1\2"),
+    (r"\^\{([^{}]*)\}", r"^\1"),
+    (r"_\{([^{}]*)\}", r"_\1"),
+    (r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"\1/\2"),
+    (r"\\odot\b", "⊙"), (r"\\sigma\b", "σ"), (r"\\partial\b\s*", "∂"), (r"\\prime\b", "′"),
+    (r"\\cdot\b", "·"), (r"\\(?:displaystyle|left|right|quad)\b|\\[,;!]", " "),
+    (r"\\([A-Za-z]+)", r"\1"),
+    (r"[{}]", ""),
+]]
+
+
+def readable(text: str) -> str:
+    for pattern, replacement in READABLE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def teaser(text: str, limit: int = TEASER) -> str:
     """The start of an entry's plain text, escaped: all the result list shows of it."""
-    text = " ".join(text.split())
+    text = " ".join(readable(text).split())
     if len(text) > limit:
         text = text[: text.rfind(" ", 0, limit)] + " …"
     return html.escape(text, quote=False)
