@@ -112,6 +112,7 @@ def test_result_text_is_the_start_of_the_entry_with_its_math_readable():
     assert teaser(r"The step \(dA^{[1]} = W^{[2]\top} dZ^{[2]}\) and \(a \odot b\) & more") == (
         "The step dA[1] = W[2]ᵀ dZ[2] and a ⊙ b &amp; more"
     )
+    assert teaser(r"\(\frac{\partial L}{\partial z} = \frac{1}{1 + e^{-z}}\)") == "∂L/∂z = 1/(1 + e^-z)"
     long = "word " * 100
     assert teaser(long) == ("word " * 60).strip() + " …"  # cut at a space, within 300 characters
     assert teaser("a < b") == "a &lt; b"

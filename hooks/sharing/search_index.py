@@ -30,6 +30,12 @@ RANKING = {
 }
 
 
+def _grouped(term: str) -> str:
+    """A numerator or denominator as plain text: in parentheses when it has several terms."""
+    term = term.strip()
+    return f"({term})" if re.search(r"[\s+\-]", term) else term
+
+
 # TeX in an entry's text (the index is written before math is rendered), made readable as plain
 # text for the result list: \(dZ^{[2]} = W^{[2]\top}\) -> dZ[2] = W[2]ᵀ
 READABLE = [(re.compile(p), r) for p, r in [
@@ -39,9 +45,9 @@ READABLE = [(re.compile(p), r) for p, r in [
     (r"\^\{(\[[^\]{}]*\])([^{}]*)\}", r"\1\2"),
     (r"\^\{([^{}]*)\}", r"^\1"),
     (r"_\{([^{}]*)\}", r"_\1"),
-    (r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"\1/\2"),
     (r"\\odot\b", "⊙"), (r"\\sigma\b", "σ"), (r"\\partial\b\s*", "∂"), (r"\\prime\b", "′"),
     (r"\\cdot\b", "·"), (r"\\(?:displaystyle|left|right|quad)\b|\\[,;!]", " "),
+    (r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", lambda m: f"{_grouped(m[1])}/{_grouped(m[2])}"),
     (r"\\([A-Za-z]+)", r"\1"),
     (r"[{}]", ""),
 ]]
