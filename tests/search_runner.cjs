@@ -51,7 +51,8 @@ async function main() {
       }
       index.config.separator = "\\s+";
       index.config.pipeline = [];
-      index.config.fields = { title: { boost: 1000 }, text: { boost: 1 }, tags: { boost: 1000 } };
+      index.config.fields = (request.tuning || {}).fields ||
+        { title: { boost: 1000 }, text: { boost: 1 }, tags: { boost: 1000 } };
       transform = query => words(query).join(" ");
     }
     const worker = materialWorker(request.worker);
