@@ -188,8 +188,16 @@ def test_the_search_box_finds_the_page(served_site, offline_site, new_page):
         expected = answers[texts.index(query)]
         assert type_key_by_key(served.page, query, expected) == expected, query
 
-    # the keyboard is Material's: Enter opens the first result
+    # the keyboard is Material's: the word being typed is completed from the titles, the right
+    # arrow takes the completion, Enter opens the first result
     box = served.page.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially("why transp")
+    served.page.wait_for_function(
+        "() => document.querySelector('.md-search__suggest').textContent === 'why transpose'")
+    box.press("ArrowRight")
+    assert box.input_value() == "why transpose"
+
     type_key_by_key(served.page, "keepdims", answers[texts.index("keepdims")])
     box.press("Enter")
     served.page.wait_for_url("**/one-over-m/**", wait_until="commit")

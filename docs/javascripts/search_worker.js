@@ -114,6 +114,22 @@ class Engine {
     this.pageLength = this.pages.reduce((s, p) => s + p.length, 0) / this.pages.length;
     this.sectionLength = this.sections.reduce((s, x) => s + x.length, 0) / this.sections.length;
     this.vocabulary = [...this.pageDf.keys()].filter(term => !term.includes(PAIR));
+    // words of the titles, for completing the word being typed (Material's search.suggest)
+    const titleWords = new Map();
+    for (const doc of index.docs) {
+      for (const word of doc.title.toLowerCase().match(/[a-z][a-z0-9_]{3,}/g) || []) {
+        titleWords.set(word, (titleWords.get(word) || 0) + 1);
+      }
+    }
+    this.titleWords = [...titleWords].sort((x, y) => y[1] - x[1]).map(([word]) => word);
+  }
+
+  /* The title word that completes the last word of the query, if the reader is still typing it. */
+  suggest(query) {
+    const last = (query.match(/([a-z][a-z0-9_]*)$/i) || [])[1];
+    if (!last || last.length < 2) return [];
+    const word = this.titleWords.find(w => w.length > last.length && w.startsWith(last.toLowerCase()));
+    return word ? [word] : [];
   }
 
   /* A word the pages never use: the words they do use that it misspells or begins. */
@@ -235,7 +251,7 @@ class Engine {
       }
       return group;
     });
-    return { items, suggest: [] };
+    return { items, suggest: this.suggest(query) };
   }
 }
 
