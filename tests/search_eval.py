@@ -85,9 +85,12 @@ def material_worker(site: Path) -> Path:
     return next((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
 
 
-def run_engine(site: Path, engine: str, texts: list[str], tuning: dict | None = None) -> list[list[str]]:
-    """Each query's result pages, from `engine` run by node on the site's built search index."""
+def run_engine(site: Path, engine: str, texts: list[str], tuning: dict | None = None,
+               sections: bool = False) -> list[list[str]]:
+    """Each query's result pages, from `engine` run by node on the site's built search index
+    (with `sections`, the entry each result leads with: its best section)."""
     request = {
+        "sections": sections,
         "index": str(site / "search" / "search_index.json"),
         "engine": engine,
         "worker": str(material_worker(site)),

@@ -4,7 +4,8 @@
 //
 // request: {"index": "site/search/search_index.json", "engine": "site" | "lunr-words" | "material",
 //           "worker": "path of Material's search worker (lunr engines)", "queries": ["...", ...]}
-// answer (stdout): for each query, the pages of its results, best first (["da-prev/", ...]).
+// answer (stdout): for each query, the pages of its results, best first (["da-prev/", ...]);
+// with "sections": true (site engine), the entry each result leads with ("da-prev/#which-w").
 //
 // - site: the site's worker (docs/javascripts/search_worker.js), as the browser runs it.
 // - lunr-words: Material's own lunr worker, given the same words as the site's worker (each
@@ -28,8 +29,8 @@ function materialWorker(file) {
   return async message => { await listener({ data: message }); return answer; };
 }
 
-function pagesOf(items) {
-  return items.map(group => group[0].location.split("#")[0]);
+function pagesOf(items, sections = false) {
+  return items.map(group => sections ? group[0].location : group[0].location.split("#")[0]);
 }
 
 async function main() {
@@ -39,7 +40,7 @@ async function main() {
   const out = [];
   if (request.engine === "site") {
     const engine = new site.Engine(index, request.tuning || {});
-    for (const query of request.queries) out.push(pagesOf(engine.search(query).items));
+    for (const query of request.queries) out.push(pagesOf(engine.search(query).items, request.sections));
   } else {
     let transform = query => query;
     if (request.engine === "lunr-words") {

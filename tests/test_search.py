@@ -57,7 +57,16 @@ SYNTAX = [
     ("sigmoid~", "sigmoid-derivative"),
     ("relu*", "activation-derivatives"),
 ]
-NOTHING = "qwzx vbnmk"  # matches no page: the search box must say so
+NOTHING = "qwzx vbnmk"
+
+# The first result leads with the section that answers (shown under the page's title)
+SECTIONS = [
+    ("what is the derivative of relu at exactly zero", "activation-derivatives/#relu-at-zero"),
+    ("why is the cost 1/(2m) instead of 1/m", "one-over-m/#the-1-over-2m-convention"),
+    ("which W carries the gradient down, W[l] or W[l-1]", "da-prev/#which-w"),
+    ("softmax jacobian", "softmax-cross-entropy/#softmax-jacobian"),
+    ("week 2 dw = X dZ.T vs week 3 dW = dZ X.T", "shapes/#week2-vs-week3"),
+]  # matches no page: the search box must say so
 
 
 def test_each_query_names_a_page_that_lists_it_or_its_code_name():
@@ -110,6 +119,9 @@ def test_the_site_worker_on_the_built_index(built_site):
         if page:
             assert slug(pages[0]) == page, f"{query!r}: first {pages[0]}, expected {page}"
     assert rest[-1] == [], f"{NOTHING!r} should match nothing, got {rest[-1]}"
+
+    leads = run_engine(built_site, "site", [q for q, _ in SECTIONS], sections=True)
+    assert [r[0] for r in leads] == [s for _, s in SECTIONS]
 
 
 # Types each query into Material's search box (its value, then the key event the theme listens
