@@ -59,6 +59,13 @@ SYNTAX = [
 ]
 NOTHING = "qwzx vbnmk"
 
+# Misspelt words stand for the words they miss by one letter
+TYPOS = [
+    ("sigmiod derivitive", "sigmoid-derivative"),
+    ("softmax crossentropy jacobain", "softmax-cross-entropy"),
+    ("why is there an elementwize product in dZ1", "hidden-layer"),
+]
+
 # The first result leads with the section that answers (shown under the page's title)
 SECTIONS = [
     ("what is the derivative of relu at exactly zero", "activation-derivatives/#relu-at-zero"),
@@ -119,6 +126,9 @@ def test_the_site_worker_on_the_built_index(built_site):
         if page:
             assert slug(pages[0]) == page, f"{query!r}: first {pages[0]}, expected {page}"
     assert rest[-1] == [], f"{NOTHING!r} should match nothing, got {rest[-1]}"
+
+    typos = run_engine(built_site, "site", [q for q, _ in TYPOS])
+    assert [slug(r[0]) for r in typos] == [p for _, p in TYPOS]
 
     leads = run_engine(built_site, "site", [q for q, _ in SECTIONS], sections=True)
     assert [r[0] for r in leads] == [s for _, s in SECTIONS]

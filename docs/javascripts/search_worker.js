@@ -9,7 +9,11 @@
  *   search_words.py writes them into config.words), so dZ^[2] meets dZ2 and W2.T meets W^{[2]T}.
  * - Pages are ranked as a whole with BM25: rare words outweigh common ones, each page's
  *   phrasings count once, two words in a row that also stand in a row on the page count extra.
- *   Each page then points to its best-matching section.
+ *   A page's best section adds its own BM25 score, and a query that says one of the page's
+ *   questions (title or phrasing) in other order or with more words weighs up to double.
+ *   Each result then leads with the page's best-matching section.
+ * - A word no page uses stands for the words it misspells by one letter or begins.
+ * - The settings come from the index (config.ranking, hooks/sharing/search_index.py).
  */
 "use strict";
 
@@ -84,7 +88,6 @@ class Engine {
       sectionB: 0.9, sectionTitle: 4, nearMiss: 0.6, keep: 0.05, pages: 10, sections: 5,
     }, index.config.ranking || {}, tuning);
     this.words = makeWords(index.config.words);
-    this.docs = index.docs;
     const t = this.tune;
     const pages = new Map();
     this.sections = [];
