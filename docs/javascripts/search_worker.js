@@ -85,7 +85,7 @@ class Engine {
   constructor(index, tuning = {}) {
     this.tune = Object.assign({
       k1: 2, b: 0.3, title: 3, phrasings: 6, pair: 0.5, question: 1, section: 1, sectionK1: 1.2,
-      sectionB: 0.9, sectionTitle: 4, nearMiss: 0.6, keep: 0.05, pages: 10, sections: 5,
+      sectionB: 0.9, sectionTitle: 4, nearMiss: 0.6, keep: 0.05, pages: 6, sections: 3,
     }, index.config.ranking || {}, tuning);
     this.words = makeWords(index.config.words);
     const t = this.tune;
