@@ -91,7 +91,8 @@ def test_the_index_keeps_phrasings_once_per_page():
     index = {
         "config": {"fields": {"title": {"boost": 1000}, "tags": {"boost": 1000}}},
         "docs": [
-            {"location": "da-prev/", "title": "Where does dA[l−1] come from?", "text": "<p>It is W^T dZ</p>",
+            {"location": "da-prev/", "title": "Where does dA[l−1] come from?",
+             "text": "<p>It is W^T dZ</p> Also asked as:<ul><li>why is dA_prev = np.dot(W.T, dZ)</li></ul>",
              "tags": ["why is dA_prev = np.dot(W.T, dZ)", "which W"]},
             {"location": "da-prev/#shapes", "title": "Shapes", "text": "<p>(n, m) &gt; 0</p>",
              "tags": ["why is dA_prev = np.dot(W.T, dZ)", "which W"]},
@@ -101,6 +102,8 @@ def test_the_index_keeps_phrasings_once_per_page():
     assert [d.get("phrasing_words") for d in docs] == ["da_prev np dot w w__t dz | w", None]
     assert all("tags" not in d for d in docs)
     assert docs[0]["title_words"] == "dalm1 come"
+    assert docs[0]["words"] == "w w__t dz"  # the "Also asked as" list counts as phrasings only
+    assert docs[0]["text"] == "It is W^T dZ"
     assert docs[1]["words"] == "n m"  # tags out, entities decoded, a lone > is no word
     assert "tags" not in index["config"]["fields"]
     assert index["config"]["words"]["rules"][0] == list(RULES[0])

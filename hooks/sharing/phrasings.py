@@ -13,7 +13,7 @@ import html
 from mkdocs.exceptions import PluginError
 
 from hooks.page.after_answer import EXTRA, insert_after_short_answer
-from hooks.sharing.search_index import prepare_site_index
+from hooks.sharing.search_index import ALSO_ASKED, prepare_site_index
 
 
 def page_phrasings(meta: dict, where: str) -> list[str]:
@@ -26,7 +26,7 @@ def page_phrasings(meta: dict, where: str) -> list[str]:
 def phrasings_html(phrasings: list[str]) -> str:
     items = "".join(f"<li>{html.escape(p)}</li>" for p in phrasings)
     return (
-        f'{EXTRA} also-asked"><span class="also-asked__label">Also asked as:</span>'
+        f'{EXTRA} also-asked"><span class="also-asked__label">{ALSO_ASKED}</span>'
         f'<ul class="also-asked__list">{items}</ul></div>'
     )
 

@@ -8,7 +8,7 @@ text, which the result list shows, is cut to its first lines of plain text.
 
 A page's phrasings reach the index as Material's `tags`, copied onto every section of the page;
 here they are kept once, on the page's own entry (`phrasing_words`, one
-`|` between phrasings), so a page with many
+`|` between phrasings; the "Also asked as" list is taken out of its text), so a page with many
 phrasings is not found once per section.
 """
 
@@ -21,6 +21,8 @@ from pathlib import Path
 
 from hooks.sharing.search_words import IRREGULAR, RULES, STOP_WORDS, plain_text, words
 
+ALSO_ASKED = "Also asked as:"  # the label of a page's phrasings (hooks/sharing/phrasings.py)
+ALSO_ASKED_LIST = re.compile(re.escape(ALSO_ASKED) + r"\s*<ul[^>]*>.*?</ul>", re.DOTALL)
 TEASER = 300  # characters of an entry's text kept for the result list
 
 # BM25 settings for the worker (docs/javascripts/search_worker.js reads them from the index)
@@ -72,7 +74,8 @@ def prepare(index: dict) -> dict:
     for doc in index["docs"]:
         phrasings = doc.pop("tags", None) or []
         doc["title_words"] = " ".join(words(plain_text(doc.get("title", ""))))
-        text = plain_text(doc.get("text", ""))
+        # the phrasings shown on the page count once, as the page's phrasings, not as its text
+        text = plain_text(ALSO_ASKED_LIST.sub(" ", doc.get("text", "")))
         doc["words"] = " ".join(words(text))
         doc["text"] = teaser(text)
         if "#" not in doc["location"] and phrasings:

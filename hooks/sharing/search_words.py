@@ -98,6 +98,8 @@ some still such than thank thanks that the their them then there these they this
 through thus to too under until up upon us use used using very was we were what when where which
 while who whom whose why will with within without would yet you your yours
 hi hello anyone someone somebody help understand understanding question confused confusing
+come comes came know want need think try tried trying figure explain explains explained really
+actually exactly bit lot ok okay
 left right displaystyle underbrace quad qquad cdot ldots dots begin end frac mathbb
 """.split())
 
