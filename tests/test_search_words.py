@@ -101,7 +101,7 @@ def test_the_index_keeps_phrasings_once_per_page():
     docs = prepare(index)["docs"]
     assert [d.get("phrasing_words") for d in docs] == ["da_prev np dot w w__t dz | w", None]
     assert all("tags" not in d for d in docs)
-    assert docs[0]["title_words"] == "dalm1 come"
+    assert docs[0]["title_words"] == "dalm1"  # "where", "does", "come", "from": stop words
     assert docs[0]["words"] == "w w__t dz"  # the "Also asked as" list counts as phrasings only
     assert docs[0]["text"] == "It is W^T dZ"
     assert docs[1]["words"] == "n m"  # tags out, entities decoded, a lone > is no word
