@@ -5,8 +5,9 @@ The evaluation set is tests/search_queries.yaml (a quarter of it held out: never
 pages' phrasings or the ranking). In Chromium, every query is typed into Material's search box,
 served and from the offline copy; the expected page must come first for 90% of the set and among
 the first three for 98%. The browser's answers are written to test-output/search-results.json,
-which scripts/benchmark.py reads. The same set also runs in node on the built index (seconds, no
-browser), with Material's own lunr worker alongside for comparison.
+which scripts/benchmark.py reads. The same set also runs through the site's worker in node on the
+built index (a second, no browser). To compare engines on a built site:
+`python -m tests.search_eval SITE_DIR site lunr-words material -v`.
 """
 
 from __future__ import annotations
