@@ -7,9 +7,9 @@ that made them, so the worker reads a query exactly as the build read the pages.
 text, which the result list shows, is cut to its first lines of plain text.
 
 A page's phrasings reach the index as Material's `tags`, copied onto every section of the page;
-here they are kept once, on the page's own entry (`phrasing_words`, one
-`|` between phrasings; the "Also asked as" list is taken out of its text), so a page with many
-phrasings is not found once per section.
+here they are kept once, on the page's own entry (`phrasing_words`, a `|` between phrasings; the
+"Also asked as" list is taken out of its text), so a page with many phrasings is not found once
+per section.
 """
 
 from __future__ import annotations
