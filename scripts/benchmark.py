@@ -1,14 +1,19 @@
 """Time the build and the test suites on this machine, after set-up (`make bench`).
 
 Targets on 2 cores: strict HTML build < 5 s; non-browser tests < 30 s; browser and PDF
-tests < 90 s; PDF plus offline archive < 20 s. Each command runs in a fresh process and
-from a cold output folder; the best of a few runs is reported for the build (the noise of a
-shared machine only ever adds time).
+tests < 90 s; PDF plus offline archive < 20 s. Then the search figures on the evaluation set
+(tests/search_queries.yaml): expected page first for >= 90% of queries, in the top 3 for >= 98%,
+the held-out quarter reported apart; from the search box in Chromium when the browser tests ran
+(they write test-output/search-results.json), otherwise from the site's search worker in node.
+
+Each command runs in a fresh process and from a cold output folder; the best of a few runs is
+reported for the build (the noise of a shared machine only ever adds time).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -49,6 +54,31 @@ def html_build(out: Path) -> float:
     return timed([PY, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(out)])
 
 
+def search_figures(site: Path, browser_ran: bool) -> bool:
+    """Print the evaluation set's top-1 and top-3 figures; True when the targets are met."""
+    sys.path.insert(0, str(ROOT))
+    from tests.search_eval import RESULTS_FILE, TOP1, TOP3, load_queries, run_engine, score
+
+    queries = load_queries()
+    texts = [q.text for q in queries]
+    source = "site's worker in node"
+    ranked = None
+    if browser_ran and RESULTS_FILE.is_file():
+        saved = json.loads(RESULTS_FILE.read_text("utf8"))
+        if saved.get("queries") == texts:
+            ranked, source = saved["pages"], "search box in Chromium"
+    if ranked is None:
+        ranked = run_engine(site, "site", texts)
+    parts = score(queries, ranked)
+    print(f"search, {source}:")
+    for name, part in parts.items():
+        print(f"  {name:<9} {part}")
+    every = parts["all"]
+    met = every.top1 >= TOP1 * every.total and every.top3 >= TOP3 * every.total
+    print(f"  targets: top-1 >= {TOP1:.0%}, top-3 >= {TOP3:.0%}  {'ok' if met else 'MISSED'}")
+    return met
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="build runs (best is reported)")
@@ -56,6 +86,7 @@ def main() -> None:
     args = parser.parse_args()
 
     results: dict[str, float] = {}
+    search_ok = True
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         results["strict HTML build"] = min(html_build(site) for _ in range(args.runs))
@@ -69,6 +100,7 @@ def main() -> None:
             results["browser and PDF tests"] = timed(
                 [PY, "-m", "pytest", "-q", "-n", "2", "-m", "browser"], FULL_SITE=str(site)
             )
+        search_ok = search_figures(site, browser_ran=not args.skip_browser)
 
     print(f"{'measure':<24} {'seconds':>8} {'target':>8}")
     failed = False
@@ -78,7 +110,7 @@ def main() -> None:
         failed |= seconds >= target
         print(f"{name:<24} {seconds:8.2f} {target:8.0f}  {mark}")
     print(f"({os.cpu_count()} cores)")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or not search_ok else 0)
 
 
 if __name__ == "__main__":

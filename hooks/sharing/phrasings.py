@@ -1,9 +1,9 @@
 """The ways learners word a page's question: shown under its short answer ("Also asked as")
 and handed to site search as the page's keywords.
 
-Material's search indexes a page's `tags` in a field of their own (mkdocs.yml gives it the
-weight of a title), so a learner's own words find the page. Without the tags plugin the tags
-are not shown on the page.
+They reach Material's search index as the page's `tags` (without the tags plugin, tags are not
+shown on the page); after the build, hooks/sharing/search_index.py keeps them once per page and
+adds the words the site's search worker compares.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import html
 from mkdocs.exceptions import PluginError
 
 from hooks.page.after_answer import EXTRA, insert_after_short_answer
+from hooks.sharing.search_index import ALSO_ASKED, prepare_site_index
 
 
 def page_phrasings(meta: dict, where: str) -> list[str]:
@@ -25,7 +26,7 @@ def page_phrasings(meta: dict, where: str) -> list[str]:
 def phrasings_html(phrasings: list[str]) -> str:
     items = "".join(f"<li>{html.escape(p)}</li>" for p in phrasings)
     return (
-        f'{EXTRA} also-asked"><span class="also-asked__label">Also asked as:</span>'
+        f'{EXTRA} also-asked"><span class="also-asked__label">{ALSO_ASKED}</span>'
         f'<ul class="also-asked__list">{items}</ul></div>'
     )
 
@@ -36,3 +37,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return markdown
     page.meta.setdefault("tags", phrasings)
     return insert_after_short_answer(markdown, phrasings_html(phrasings))
+
+
+def on_post_build(config) -> None:
+    # after Material's search plugin wrote the index, before the offline build inlines it
+    prepare_site_index(config.site_dir)
