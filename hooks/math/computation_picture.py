@@ -20,17 +20,26 @@ import ast
 import functools
 import hashlib
 import html
+import os
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sympy as sp
 from mkdocs.exceptions import PluginError
 
-from hooks.background import CACHE
+from hooks.background import CACHE, ROOT
 from hooks.math.derivation import (
-    GIVEN, Checker, Derivation, DerivationError, Sigmoid, TexPrinter, _parse_expr, parse,
+    GIVEN,
+    Checker,
+    Derivation,
+    DerivationError,
+    Sigmoid,
+    TexPrinter,
+    _parse_expr,
+    parse,
 )
 from hooks.math.derivation_hook import derivation_fences
 from hooks.page.after_answer import EXTRA, insert_after_short_answer
@@ -100,7 +109,7 @@ class Node:
     label: str  # how the page prints it, in Unicode
     shape: str  # "(n[1], m)", or "number"
     gradient: str = ""  # the gradient arriving here: "∂L/∂a"
-    arriving: str = ""  # what it is: "W[2]ᵀ ∂J/∂Z[2]" (sent back by the one arrow leaving the box), a given
+    arriving: str = ""  # what it is: "∂L/∂a · ∂a/∂z", "W[2]ᵀ ∂J/∂Z[2]", a given; a sum over arrows
 
 
 @dataclass
@@ -130,26 +139,30 @@ class Picture:
     def alt(self) -> str:
         """One sentence naming the chain and the derivatives on the backward arrows."""
         labels = {name: node.label for name, node in self.nodes.items()}
-        order = list(self.nodes)
-        chain = [e for e in self.edges]
-        is_path = len(chain) == len(order) - 1 and all(
-            e.source == order[i] and e.target == order[i + 1] for i, e in enumerate(chain))
-        if is_path:
-            forward = " → ".join(labels[name] for name in order)
-        else:
-            forward = "; ".join(f"{labels[e.source]} → {labels[e.target]}" for e in chain)
+        # "A[1], W[2], b[2] → Z[2] → A[2] → J": each box after its inputs, a chain kept whole
+        parts: list[str] = []
+        previous = None
+        for target in self.nodes:
+            inputs = [e.source for e in self.edges if e.target == target]
+            if not inputs:
+                continue
+            if parts and inputs == [previous]:
+                parts[-1] += f" → {labels[target]}"
+            else:
+                parts.append(f"{', '.join(labels[u] for u in inputs)} → {labels[target]}")
+            previous = target
+        forward = "; ".join(parts)
         backward = [e.local for e in reversed(self.edges)]
         listed = backward[0] if len(backward) == 1 else ", ".join(backward[:-1]) + " and " + backward[-1]
-        return (f"The computation as boxes with their shapes: {forward}, with {listed} "
+        return (f"The computation drawn as boxes: {forward}, with {listed} "
                 f"on the backward arrows.")
 
 
 def _names(node: ast.expr) -> list[str]:
-    seen: list[str] = []
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and sub.id not in seen:
-            seen.append(sub.id)
-    return seen
+    """The names in an expression, in the order they are written."""
+    found = sorted((sub for sub in ast.walk(node) if isinstance(sub, ast.Name)),
+                   key=lambda sub: (getattr(sub, "lineno", 0), getattr(sub, "col_offset", 0)))
+    return list(dict.fromkeys(sub.id for sub in found))
 
 
 def _calls(node: ast.expr) -> list[ast.Call]:
@@ -230,6 +243,11 @@ def extract(deriv: Derivation) -> Picture:
             if source not in keep:
                 continue
             edge = Edge(source, target, f"∂{label[target]}/∂{label[source]}")
+            # the target's other inputs that move with the source are held still along this arrow:
+            # say so, or ∂a₁/∂z₁ would read as the whole derivative (through S as well)
+            held = [w for w in deps[target] if w != source and w in keep and source in _closure({w}, deps)]
+            if held:
+                edge.local += f" ({', '.join(label[w] for w in held)} fixed)"
             numbers = source not in deriv.matrices and target not in deriv.matrices
             if numbers and target not in deriv.stand_ins:
                 checker = checker or Checker(deriv)
@@ -241,10 +259,28 @@ def extract(deriv: Derivation) -> Picture:
                     edge.value_text = rule_text(deriv, target, edge.rule, picture.nodes[target].gradient)
             picture.edges.append(edge)
     for name, node in picture.nodes.items():
-        leaving = [e for e in picture.edges if e.source == name]
-        if not node.arriving and len(leaving) == 1 and leaving[0].rule is not None:
-            node.arriving = leaving[0].value_text
+        if not node.arriving:
+            node.arriving = _chain_rule(picture, [e for e in picture.edges if e.source == name])
     return picture
+
+
+def _chain_rule(picture: Picture, leaving: list[Edge]) -> str:
+    """What arrives at a box: one term per arrow leaving it, added up. Between matrices, the term is
+    what the arrow sends back (W[2]ᵀ ∂J/∂Z[2]); else the gradient at the arrow's end times the
+    arrow's local derivative (∂L/∂a · ∂a/∂z). Empty when that says nothing new (a → L: ∂L/∂a)."""
+    terms = []
+    for edge in leaving:
+        if edge.rule is not None:
+            terms.append(edge.value_text)
+        elif edge.target == picture.output:
+            terms.append(edge.local)
+        elif picture.nodes[edge.target].gradient:
+            terms.append(f"{picture.nodes[edge.target].gradient} · {edge.local}")
+        else:
+            return ""
+    if len(terms) == 1 and edge.rule is None and edge.target == picture.output:
+        return ""
+    return " + ".join(terms)
 
 
 def _forward_order(names: set[str], deps: dict[str, list[str]]) -> list[str]:
@@ -321,7 +357,8 @@ def backward_rule(deriv: Derivation, target: str, source: str) -> ast.expr | Non
             rule = up
         elif cols == 1 and rows == deriv.matrices[target][0]:  # a column broadcast over m columns
             width = deriv.matrices[target][1]
-            rule = ast.BinOp(up, ast.MatMult(), ast.Call(ast.Name("ones", ast.Load()), [ast.Name(str(width))], []))
+            ones = ast.Call(ast.Name("ones", ast.Load()), [ast.Name(str(width), ast.Load())], [])
+            rule = ast.BinOp(up, ast.MatMult(), ones)
     elif isinstance(term, ast.BinOp) and isinstance(term.op, ast.MatMult):
         left, right = term.left, term.right
         if _is(right, source) and source not in _names(left):
@@ -438,8 +475,8 @@ def dot_source(picture: Picture) -> str:
         rows = [f"<B>{html.escape(node.label)}</B>", small.format(html.escape(node.shape))]
         if node.gradient:
             rows.append(small.format("gets " + html.escape(node.gradient)))
-        if node.arriving:
-            rows.append(small.format("= " + html.escape(node.arriving)))
+        for i, term in enumerate(node.arriving.split(" + ") if node.arriving else []):
+            rows.append(small.format(f"{'+' if i else '='} {html.escape(term)}"))  # one line per path
         lines.append(f'  {ids[name]} [label=<{"<BR/>".join(rows)}>, class="picture-box"];')
     inputs = {name: sum(e.target == name for e in picture.edges) for name in picture.nodes}
     for edge in picture.edges:
@@ -448,12 +485,14 @@ def dot_source(picture: Picture) -> str:
         straight = inputs[edge.target] == 1
         fwd, back = ((":sw", ":nw"), (":se", ":ne")) if straight else (("", ""), ("", ""))
         lines.append(f'  {a}{fwd[0]} -> {b}{fwd[1]} [class="picture-forward"];')
+        pad = "\u00a0"  # keeps the label off its dashed arrow
         if " = " in edge.label:
             local, value = edge.label.split(" = ", 1)
-            label = _quote_part(local) + "\\l= " + _quote_part(value) + "\\l"
+            label = f"{pad}{_quote_part(local)}\\l{pad}= {_quote_part(value)}\\l"
         else:
-            label = _quote_part(edge.label) + "\\l"
-        lines.append(f'  {a}{back[0]} -> {b}{back[1]} [dir=back, style=dashed, label="{label}", class="picture-backward"];')
+            label = f"{pad}{_quote_part(edge.label)}\\l"
+        lines.append(f'  {a}{back[0]} -> {b}{back[1]} [dir=back, style=dashed, label="{label}", '
+                     'class="picture-backward"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -479,7 +518,7 @@ def render_svg(source: str) -> str:
         if done.returncode != 0:
             raise PluginError(f"dot could not draw a computation picture:\n{done.stderr}")
         FOLDER.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{hashlib.sha1(source.encode()).hexdigest()[:6]}")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_text(done.stdout, "utf8")
         tmp.replace(path)
     return path.read_text("utf8")
@@ -497,8 +536,8 @@ def inline_svg(svg: str, alt: str) -> str:
     width = re.search(r'\swidth="([\d.]+)pt"', svg)
     svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)
     style = f' style="max-width: {float(width[1]):.0f}pt"' if width else ""
-    svg = svg.replace("<svg", f'<svg role="img" aria-label="{html.escape(alt)}" class="computation-picture__svg"'
-                      f"{style}", 1)
+    opening = f'<svg role="img" aria-label="{html.escape(alt)}" class="computation-picture__svg"{style}'
+    svg = svg.replace("<svg", opening, 1)
     return re.sub(r">\s+<", "><", svg).replace("\n", " ")
 
 
@@ -509,7 +548,8 @@ CAPTION = ("The computation this page derives. Solid arrows run forward: each bo
 
 def picture_html(picture: Picture) -> str:
     svg = inline_svg(render_svg(dot_source(picture)), picture.alt())
-    return (f'{EXTRA} computation-picture" data-derivation="{picture.derivation}">'
+    # data-search-exclude: the same caption on every page would only clutter search results
+    return (f'{EXTRA} computation-picture" data-derivation="{picture.derivation}" data-search-exclude>'
             f'<figure class="computation-picture__figure">{svg}'
             f"<figcaption>{html.escape(CAPTION)}</figcaption></figure></div>")
 
@@ -543,10 +583,34 @@ def _cached_extract(body: str, page: str, line: int) -> Picture:
     return extract(parse(body, page=page, line=line))
 
 
+# What a picture is made from, besides its fence: this file, the checker and printer, the pins.
+CODE = [Path(__file__).resolve(), ROOT / "hooks" / "math" / "derivation.py", ROOT / "requirements.txt"]
+
+
+def cached_picture_html(markdown: str, meta: dict, src_uri: str) -> str:
+    """The picture's HTML, kept in .cache/pictures/ by its fence and the code that draws it, so an
+    unchanged page costs a file read (drawing all twelve takes about 0.4 s)."""
+    fences = derivation_fences(markdown)
+    if not fences:
+        raise PluginError(f"{src_uri}: a question page needs a derivation fence to draw its picture")
+    digest = hashlib.sha256(f"{src_uri}\0{meta.get('picture')}\0".encode())
+    for fence in fences:
+        digest.update(fence.body.encode() + b"\0")
+    for path in CODE:
+        digest.update(path.read_bytes() + b"\0")
+    path = FOLDER / f"{digest.hexdigest()[:20]}.html"
+    if path.is_file():
+        return path.read_text("utf8")
+    block = picture_html(page_picture(markdown, meta, src_uri))
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(block, "utf8")
+    tmp.replace(path)
+    return block
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if not is_derivation_page(page.file.src_uri):
         return markdown
-    picture = page_picture(markdown, page.meta, page.file.src_uri)
-    if picture is None:
-        raise PluginError(f"{page.file.src_uri}: a question page needs a derivation fence to draw its picture")
-    return insert_after_short_answer(markdown, picture_html(picture))
+    block = cached_picture_html(markdown, page.meta, page.file.src_uri)
+    return insert_after_short_answer(markdown, block)
