@@ -588,11 +588,12 @@ CODE = [Path(__file__).resolve(), ROOT / "hooks" / "math" / "derivation.py", ROO
 
 
 def cached_picture_html(markdown: str, meta: dict, src_uri: str) -> str:
-    """The picture's HTML, kept in .cache/pictures/ by its fence and the code that draws it, so an
-    unchanged page costs a file read (drawing all twelve takes about 0.4 s)."""
+    """The picture's HTML (none without a derivation fence), kept in .cache/pictures/ by the page's
+    fences and the code that draws it, so an unchanged page costs a file read (drawing all twelve
+    takes about 0.4 s)."""
     fences = derivation_fences(markdown)
     if not fences:
-        raise PluginError(f"{src_uri}: a question page needs a derivation fence to draw its picture")
+        return ""  # a page without a derivation has nothing to draw
     digest = hashlib.sha256(f"{src_uri}\0{meta.get('picture')}\0".encode())
     for fence in fences:
         digest.update(fence.body.encode() + b"\0")
@@ -613,4 +614,4 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if not is_derivation_page(page.file.src_uri):
         return markdown
     block = cached_picture_html(markdown, page.meta, page.file.src_uri)
-    return insert_after_short_answer(markdown, block)
+    return insert_after_short_answer(markdown, block) if block else markdown
