@@ -95,6 +95,14 @@ def test_numbers_carry_the_checkers_local_derivative():
                              "on the backward arrows.")
 
 
+def test_the_dl_dz_page_draws_its_own_chain():
+    picture = page_picture_of(ROOT / "docs" / "dz-a-minus-y.md")
+    assert picture.derivation == "dl-dz-derivation"
+    assert [e.label for e in picture.edges] == ["∂a/∂z = a(1 − a)", "∂L/∂a = (1 − y)/(1 − a) − y/a"]
+    assert [(n.label, n.gradient, n.arriving) for n in picture.nodes.values()] == [
+        ("z", "∂L/∂z", "∂L/∂a · ∂a/∂z"), ("a", "∂L/∂a", ""), ("L", "", "")]
+
+
 def test_names_print_as_on_the_page():
     assert tex_to_unicode(r"W^{[2]\top}") == "W[2]ᵀ"
     assert tex_to_unicode(r"w_{1}") == "w₁"

@@ -30,7 +30,7 @@ from pathlib import Path
 import sympy as sp
 from mkdocs.exceptions import PluginError
 
-from hooks.background import CACHE, ROOT
+from hooks.background import CACHE, KEEP_SECONDS, ROOT
 from hooks.math.derivation import (
     GIVEN,
     Checker,
@@ -509,10 +509,14 @@ def dot_version() -> str:
     return subprocess.run(["dot", "-V"], capture_output=True, text=True, check=True).stderr.strip()
 
 
+USED: set[str] = set()  # the cached files this build read or wrote
+
+
 def render_svg(source: str) -> str:
     """`dot -Tsvg`, once per distinct input (and Graphviz version)."""
     key = hashlib.sha256((dot_version() + "\0" + source).encode()).hexdigest()[:20]
     path = FOLDER / f"{key}.svg"
+    USED.add(path.name)
     if not path.is_file():
         done = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True)
         if done.returncode != 0:
@@ -600,6 +604,7 @@ def cached_picture_html(markdown: str, meta: dict, src_uri: str) -> str:
     for path in CODE:
         digest.update(path.read_bytes() + b"\0")
     path = FOLDER / f"{digest.hexdigest()[:20]}.html"
+    USED.add(path.name)
     if path.is_file():
         return path.read_text("utf8")
     block = picture_html(page_picture(markdown, meta, src_uri))
@@ -615,3 +620,19 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return markdown
     block = cached_picture_html(markdown, page.meta, page.file.src_uri)
     return insert_after_short_answer(markdown, block) if block else markdown
+
+
+def on_post_build(config) -> None:
+    """Mark this build's cached pictures as used; remove those no build has used for an hour. "Now"
+    is the file system's clock (a build on a fake clock would find every file stale)."""
+    if not FOLDER.is_dir():
+        return
+    for name in USED:
+        if (FOLDER / name).is_file():
+            os.utime(FOLDER / name)
+    files = [p for p in FOLDER.iterdir() if p.is_file()]
+    now = max((p.stat().st_mtime for p in files), default=0)
+    for path in files:
+        if path.name not in USED and now - path.stat().st_mtime > KEEP_SECONDS:
+            path.unlink(missing_ok=True)
+    USED.clear()
