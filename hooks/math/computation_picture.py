@@ -110,6 +110,7 @@ class Node:
     shape: str  # "(n[1], m)", or "number"
     gradient: str = ""  # the gradient arriving here: "∂L/∂a"
     arriving: str = ""  # what it is: "∂L/∂a · ∂a/∂z", "W[2]ᵀ ∂J/∂Z[2]", a given; a sum over arrows
+    end: str = ""  # the loss whose gradient that is (the picture's output, unless it has two ends)
 
 
 @dataclass
@@ -227,16 +228,19 @@ def extract(deriv: Derivation) -> Picture:
     label = {name: tex_to_unicode(printer.name(name)) for name in order}
     picture = Picture(derivation=deriv.id, output=output)
     givens = _given_text(deriv, printer)
-    upstream = _closure({output}, deps)
+    # each box's gradient is of the loss it feeds: the output, else another end of the picture
+    # (notation's two routes to L); a sum over arrows never mixes two of them
+    ends = [output] + [n for n in order if n != output and not set(users.get(n, [])) & keep]
     for name in order:
         spec = deriv.matrices.get(name)
         shape = "(" + ", ".join(tex_to_unicode(printer.dim_tex(d)) for d in spec) + ")" if spec else "number"
+        end = next((e for e in ends if e != name and name in _closure({e}, deps)), "")
         gradient, arriving = "", ""
         if name in givens:
             gradient, arriving = givens[name]
-        elif name != output and name in upstream:
-            gradient = f"∂{label[output]}/∂{label[name]}"
-        picture.nodes[name] = Node(name, label[name], shape, gradient, arriving)
+        elif end:
+            gradient = f"∂{label[end]}/∂{label[name]}"
+        picture.nodes[name] = Node(name, label[name], shape, gradient, arriving, end)
     checker = None
     for target in order:
         for source in deps.get(target, []):
@@ -259,12 +263,14 @@ def extract(deriv: Derivation) -> Picture:
                     edge.value_text = rule_text(deriv, target, edge.rule, picture.nodes[target].gradient)
             picture.edges.append(edge)
     for name, node in picture.nodes.items():
-        if not node.arriving:
-            node.arriving = _chain_rule(picture, [e for e in picture.edges if e.source == name])
+        if not node.arriving and node.end:
+            leaving = [e for e in picture.edges if e.source == name
+                       and (e.target == node.end or picture.nodes[e.target].end == node.end)]
+            node.arriving = _chain_rule(picture, node.end, leaving)
     return picture
 
 
-def _chain_rule(picture: Picture, leaving: list[Edge]) -> str:
+def _chain_rule(picture: Picture, end: str, leaving: list[Edge]) -> str:
     """What arrives at a box: one term per arrow leaving it, added up. Between matrices, the term is
     what the arrow sends back (W[2]ᵀ ∂J/∂Z[2]); else the gradient at the arrow's end times the
     arrow's local derivative (∂L/∂a · ∂a/∂z). Empty when that says nothing new (a → L: ∂L/∂a)."""
@@ -272,13 +278,13 @@ def _chain_rule(picture: Picture, leaving: list[Edge]) -> str:
     for edge in leaving:
         if edge.rule is not None:
             terms.append(edge.value_text)
-        elif edge.target == picture.output:
+        elif edge.target == end:
             terms.append(edge.local)
         elif picture.nodes[edge.target].gradient:
             terms.append(f"{picture.nodes[edge.target].gradient} · {edge.local}")
         else:
             return ""
-    if len(terms) == 1 and edge.rule is None and edge.target == picture.output:
+    if len(terms) == 1 and edge.rule is None and edge.target == end:
         return ""
     return " + ".join(terms)
 
@@ -465,7 +471,8 @@ def dot_source(picture: Picture) -> str:
     font = _quote(FONT)
     lines = [
         "digraph computation {",
-        f'  graph [rankdir=TB, nodesep=0.2, ranksep=0.45, bgcolor="transparent", fontname={font}];',
+        f'  graph [rankdir=TB, ordering=out, nodesep=0.2, ranksep=0.45, bgcolor="transparent", '
+        f"fontname={font}];",
         f'  node [shape=box, style=rounded, fontname={font}, fontsize=12, margin="0.08,0.04"];',
         f"  edge [fontname={font}, fontsize=10, arrowsize=0.6];",
     ]
