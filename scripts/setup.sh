@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 # chromium prints the PDF and runs the browser tests; poppler-utils reads the PDF back;
 # faketime runs the tests under a clock 40 days ahead (a test must pass on any day);
+# graphviz draws the picture of the computation on each question page (hooks/math/computation_picture.py);
 # the fonts keep glyphs from turning into boxes in screenshots and in the PDF.
-debs=(chromium poppler-utils faketime fonts-dejavu-core fonts-noto-core fonts-roboto-unhinted)
+debs=(chromium poppler-utils faketime graphviz fonts-dejavu-core fonts-noto-core fonts-roboto-unhinted)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
