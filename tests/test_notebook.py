@@ -165,6 +165,12 @@ def test_the_page_leaves_out_the_added_cells(built_site, downloaded):
     assert "Run the next cell first" in "".join(cell.source for cell in downloaded.cells)
     page_cells = without_site_code(downloaded).cells
     assert len(page_cells) == len(downloaded.cells) - 2
+    counts = [cell.execution_count for cell in page_cells if cell.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # numbered as the notebook in docs/ runs
+    assert re.search(r"jp-InputPrompt[^>]*>In\s\[1\]:", html)  # \s: the template writes a no-break space
+    results = [(o["execution_count"], cell.execution_count) for cell in code_cells(without_site_code(
+        downloaded)) for o in cell.outputs if o["output_type"] == "execute_result"]
+    assert results and all(out == cell for out, cell in results)  # Out[n] beside In [n]
 
 
 def test_site_code_modules_come_after_what_they_import(tmp_path):

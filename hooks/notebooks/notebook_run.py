@@ -11,7 +11,6 @@ recorded, so the same commit gives the same file on any day. A cell that fails f
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +20,6 @@ from mkdocs.plugins import event_priority
 from hooks.background import ROOT, CachedStep
 
 TIMEOUT = 120  # seconds per cell
-KERNEL = "python3"  # the notebook's kernel name; the build runs it as ISOLATED_KERNEL
 PAGE_COPY = "page"  # folder of the copy the page is rendered from
 
 # The kernel of the build's Python, minus what makes the repository importable: `-I` drops the
@@ -103,12 +101,12 @@ def run_isolated(nb, workdir: Path):
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
-    specs = KernelSpecManager(kernel_dirs=[str(isolated_kernel_dir(workdir / ".kernels"))])
-    manager = KernelManager(kernel_name=ISOLATED_KERNEL, kernel_spec_manager=specs)
-    client = NotebookClient(nb, km=manager, timeout=TIMEOUT, allow_errors=False, record_timing=False,
-                            resources={"metadata": {"path": str(workdir)}})
-    client.execute()
-    shutil.rmtree(workdir / ".kernels", ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="notebook-kernel-") as kernels:
+        specs = KernelSpecManager(kernel_dirs=[str(isolated_kernel_dir(Path(kernels)))])
+        manager = KernelManager(kernel_name=ISOLATED_KERNEL, kernel_spec_manager=specs)
+        client = NotebookClient(nb, km=manager, timeout=TIMEOUT, allow_errors=False,
+                                record_timing=False, resources={"metadata": {"path": str(workdir)}})
+        client.execute()
     return nb
 
 

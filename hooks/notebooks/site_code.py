@@ -136,7 +136,19 @@ def with_site_code(nb, root: Path = ROOT):
 
 
 def without_site_code(nb):
-    """The notebook as its page shows it: without the added cells."""
+    """The notebook as its page shows it: without the added cells, and numbered as the notebook
+    in docs/ runs (its first code cell is In [1])."""
     out = nbformat.from_dict(nb)
-    out.cells = [cell for cell in out.cells if TAG not in cell.metadata.get("tags", [])]
+    kept, removed = [], 0
+    for cell in out.cells:
+        if TAG in cell.metadata.get("tags", []):
+            removed += cell.cell_type == "code" and cell.get("execution_count") is not None
+            continue
+        if cell.cell_type == "code" and cell.execution_count is not None and removed:
+            cell.execution_count -= removed
+            for output in cell.outputs:
+                if output.get("execution_count") is not None:
+                    output["execution_count"] -= removed
+        kept.append(cell)
+    out.cells = kept
     return out
