@@ -11,8 +11,10 @@ page's key as prefix (two pages may both have a "the-setup" heading), links betw
 at the page's section of the book, links to files point at the site (the PDF travels alone),
 images load from the site, pages of a navigation section go one heading level down (so the PDF
 outline nests question under section), collapsed blocks open, and scripts, the MathML copy of
-each formula (screen readers read the HTML pages; on paper it only costs time) and the
-last-updated line are dropped. A link whose target is missing stops the build.
+each formula (screen readers read the HTML pages; on paper it only costs time), the
+last-updated line and every element of class `web-only` (text about clicking and tabs, notebook
+prompts) are dropped. Each line of a code block records its indentation, so a line that wraps
+on paper continues indented under itself. A link whose target is missing stops the build.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ URL_ATTR = re.compile(r"""(\s)(href|src|srcset)=(["'])([^"']*)\3""")
 HEADING = re.compile(r"<(/?)h([1-6])\b")
 ATTR_ID = re.compile(r"""\sid=(["'])([^"']+)\1""")
 LOCAL_HREF = re.compile(r"""\shref=(["'])#([^"']*)\1""")
+WEB_ONLY = re.compile(r"""<(?P<tag>[a-z][a-z0-9]*)\b[^>]*\sclass=(["'])(?:[^"']*\s)?web-only[\s"'][^>]*>""")
+CODE_LINE = re.compile(r'<span id="(__span-[^"]+)">(?P<indent>(?: |<span class="w">[ ]+</span>)*)')
+PRE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.DOTALL)
+INDENT = re.compile(r"(?: |<span[^>]*>[ ]+</span>|<span></span>)*")
 
 
 class LenientLoader(yaml.SafeLoader):
@@ -102,11 +108,60 @@ def article(page_html: str, where: str) -> str:
     return match[1]
 
 
+def without_web_only(content: str) -> str:
+    """Every element of class `web-only`, with all it holds, removed."""
+    out, last = [], 0
+    while match := WEB_ONLY.search(content, last):
+        tag = match["tag"]
+        nested = re.compile(rf"<(/?){tag}\b[^>]*>")
+        depth, end = 1, match.end()
+        for inner in nested.finditer(content, match.end()):
+            depth += -1 if inner[1] else 1
+            if depth == 0:
+                end = inner.end()
+                break
+        else:
+            raise AssemblyError(f"a <{tag} class=\"web-only\"> is never closed")
+        out.append(content[last:match.start()])
+        last = end
+    out.append(content[last:])
+    return "".join(out)
+
+
+def indent_style(indent_html: str) -> str:
+    return f'class="code-line" style="--indent: {len(re.sub(r"<[^>]+>", "", indent_html))}"'
+
+
+def split_pre_lines(match: re.Match) -> str:
+    """A <pre> without line spans (a notebook's cells and outputs) gets one span per line, unless
+    a line opens a span that another line closes."""
+    opening, body, closing = match.groups()
+    if "__span-" in body:
+        return match[0]
+    lines = body.split("\n")
+    if any(line.count("<span") != line.count("</span>") for line in lines):
+        return match[0]
+    last = lines.pop() if lines and not lines[-1].strip() else None
+    marked = [f"<span {indent_style(INDENT.match(line)[0])}>{line}\n</span>" for line in lines]
+    return opening + "".join(marked) + (last or "") + closing
+
+
+def indented_code_lines(content: str) -> str:
+    """Each code line gets its indentation as `--indent` (in characters), which the print style
+    sheet uses as the line's hanging indent."""
+    def mark(match: re.Match) -> str:
+        return f'<span id="{match[1]}" {indent_style(match["indent"])}>{match["indent"]}'
+
+    return PRE.sub(split_pre_lines, CODE_LINE.sub(mark, content))
+
+
 def strip_for_paper(content: str) -> str:
-    """No scripts, no MathML copy, no last-updated line; collapsed blocks open."""
+    """No scripts, no MathML copy, no last-updated line, nothing web-only; collapsed blocks open;
+    code lines know their indentation."""
     content = SCRIPT.sub("", content)
     content = MATHML.sub("", content)
     content = SOURCE_FILE.sub("", content)
+    content = indented_code_lines(without_web_only(content))
     return re.sub(r"<details\b(?![^>]*\bopen\b)", "<details open", content)
 
 

@@ -11,8 +11,9 @@
   const ANCHORED = "svg, .inner, .halfarrow-left, .halfarrow-right, .brace-left, "
     + ".brace-center, .brace-right, .cd-label-left, .cd-label-right, .tag";
   let flattened = 0;
-  for (const base of document.querySelectorAll(".katex .base")) {
-    if (!base.querySelector(ANCHORED)) base.style.position = "static";
+  // Each formula, and each of its bases, is positioned only as the frame its anchored pieces sit in.
+  for (const box of document.querySelectorAll(".katex, .katex .katex-html, .katex .base")) {
+    if (!box.querySelector(ANCHORED)) box.style.position = "static";
   }
   for (const stack of document.querySelectorAll(".katex .vlist")) {
     if (stack.querySelector(ANCHORED)) continue;

@@ -1,10 +1,15 @@
-"""The notebook page: every cell runs and its gradient check passes; its page is complete and offline."""
+"""The notebook page: every cell runs and its gradient check passes; its page is complete and offline.
+The notebook a reader downloads runs on its own: in an empty folder, in a kernel that cannot import
+the repository, with only the standard library, numpy and matplotlib; and it is the same file on
+any day."""
 
 from __future__ import annotations
 
 import ast
 import json
 import re
+import sys
+import tempfile
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,14 +20,28 @@ from mkdocs.exceptions import PluginError
 from nbclient.exceptions import CellExecutionError
 
 from hooks.background import inputs_key
-from hooks.notebooks.notebook_html import site_ids_and_links, without_remote_scripts
+from hooks.notebooks.notebook_html import mark_web_only, site_ids_and_links, without_remote_scripts
 from hooks.notebooks.notebook_math import convert_notebook_math
-from hooks.notebooks.notebook_run import execute, notebook_inputs
+from hooks.notebooks.notebook_run import execute, notebook_inputs, run_isolated
+from hooks.notebooks.site_code import (
+    TAG as SITE_CODE_TAG,
+)
+from hooks.notebooks.site_code import (
+    SiteCodeError,
+    modules_in_order,
+    string_literal,
+    with_site_code,
+    without_site_code,
+)
 from tests.conftest import DOCS, ROOT
 
 # Pages rendered from notebooks: their code runs here, not through pytest-markdown-docs.
 NOTEBOOK_PAGES = {"two-layer-network.ipynb"}
 NOTEBOOK = DOCS / "two-layer-network.ipynb"
+DOWNLOAD = Path("two-layer-network") / "two-layer-network.ipynb"  # in the built site
+# What a reader needs besides the standard library.
+INSTALLED = {"numpy", "matplotlib"}
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 PARAMETERS = ("W1", "b1", "W2", "b2")
 # Graded-assignment function names (DLS Course 1 Weeks 3-4, Course 2 Week 1): never defined here.
 ASSIGNMENT_NAMES = {
@@ -47,9 +66,17 @@ def cell_text(cell) -> str:
 
 
 @pytest.fixture(scope="module")
-def executed():
-    """The notebook, run cell by cell in a fresh kernel (a failing cell fails here)."""
-    return execute(NOTEBOOK)
+def downloaded(built_site):
+    """The notebook as the site offers it for download (run at build time)."""
+    return nbformat.read(built_site / DOWNLOAD, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def executed(downloaded):
+    """The downloaded notebook, run again cell by cell where a reader runs it: in an empty
+    folder, by a kernel that cannot import the repository (a failing cell fails here)."""
+    with tempfile.TemporaryDirectory(prefix="downloaded-notebook-") as empty:
+        return run_isolated(nbformat.from_dict(downloaded), Path(empty))
 
 
 def code_cells(nb):
@@ -70,6 +97,107 @@ def test_every_cell_ran_in_order_without_error(executed):
     assert [cell.execution_count for cell in cells] == list(range(1, len(cells) + 1))
     for cell in cells:
         assert not [o for o in cell.outputs if o["output_type"] == "error"], cell.source
+
+
+def test_the_run_gives_the_outputs_the_download_carries(executed, downloaded):
+    # Seeded data and fixed figure ids: a reader's run shows exactly what the page shows.
+    assert [cell.outputs for cell in code_cells(executed)] == \
+        [cell.outputs for cell in code_cells(downloaded)]
+
+
+def loaded_modules(cell) -> list[tuple[str, str]]:
+    """(name, source) of each `load_module(name, source)` call of the site-code cell, in order."""
+    calls = [node for node in ast.parse(cell.source).body if isinstance(node, ast.Expr)
+             and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "load_module"]
+    return [(ast.literal_eval(c.value.args[0]), ast.literal_eval(c.value.args[1])) for c in calls]
+
+
+def site_code_cell(nb):
+    return next(cell for cell in code_cells(nb) if SITE_CODE_TAG in cell.metadata.get("tags", []))
+
+
+def test_the_download_holds_the_site_code_it_imports(downloaded):
+    added = [cell for cell in downloaded.cells if SITE_CODE_TAG in cell.metadata.get("tags", [])]
+    assert [cell.cell_type for cell in added] == ["markdown", "code"]
+    assert downloaded.cells.index(added[1]) < downloaded.cells.index(code_cells(downloaded)[1])
+    assert added[1].metadata["jupyter"] == {"source_hidden": True}  # folded: open it to read
+    modules = loaded_modules(added[1])
+    # each module after what it imports, and each a character-for-character copy of snippets/
+    assert [name for name, _ in modules] == ["snippets.gradcheck", "snippets.two_layer",
+                                             "snippets.figures"]
+    for name, source in modules:
+        assert source == (ROOT / (name.replace(".", "/") + ".py")).read_text("utf8"), name
+
+
+def test_the_download_needs_only_numpy_and_matplotlib(downloaded):
+    sources = [cell.source for cell in code_cells(downloaded)]
+    sources += [source for _, source in loaded_modules(site_code_cell(downloaded))]
+    imported = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    outside = imported - set(sys.stdlib_module_names) - INSTALLED - {"snippets"}
+    assert "numpy" in imported and "matplotlib" in imported
+    assert outside == set(), f"the downloaded notebook imports {sorted(outside)}"
+
+
+def test_without_the_site_code_the_notebook_fails_where_readers_run_it(tmp_path):
+    # The kernel really cannot import the repository: the notebook as written in docs/ fails.
+    with pytest.raises(CellExecutionError, match="No module named 'snippets'"):
+        run_isolated(nbformat.read(NOTEBOOK, as_version=4), tmp_path)
+
+
+def test_the_download_records_no_time(built_site):
+    text = (built_site / DOWNLOAD).read_text("utf8")
+    assert TIMESTAMP.findall(text) == []
+    nb = json.loads(text)
+    assert all("execution" not in cell["metadata"] for cell in nb["cells"])
+    assert all(cell.get("id") for cell in nb["cells"])  # fixed ids, none drawn at random
+    assert TIMESTAMP.search('"iopub.execute_input": "2026-11-29T18:48:57.1Z"')  # it would see one
+
+
+def test_the_page_leaves_out_the_added_cells(built_site, downloaded):
+    html = page_html(built_site, "two-layer-network.ipynb")
+    assert "load_module" not in html and "Run the next cell first" not in html
+    assert "Run the next cell first" in "".join(cell.source for cell in downloaded.cells)
+    page_cells = without_site_code(downloaded).cells
+    assert len(page_cells) == len(downloaded.cells) - 2
+    counts = [cell.execution_count for cell in page_cells if cell.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # numbered as the notebook in docs/ runs
+    assert re.search(r"jp-InputPrompt[^>]*>In\s\[1\]:", html)  # \s: the template writes a no-break space
+    results = [(o["execution_count"], cell.execution_count) for cell in code_cells(without_site_code(
+        downloaded)) for o in cell.outputs if o["output_type"] == "execute_result"]
+    assert results and all(out == cell for out, cell in results)  # Out[n] beside In [n]
+
+
+def test_site_code_modules_come_after_what_they_import(tmp_path):
+    package = tmp_path / "snippets"
+    package.mkdir()
+    (package / "base.py").write_text("X = 1\n")
+    (package / "middle.py").write_text("from snippets.base import X\nY = X + 1\n")
+    (package / "top.py").write_text("from snippets import middle\nimport snippets.base\n")
+    order = [name for name, _ in modules_in_order("from snippets import top", tmp_path)]
+    assert order == ["snippets.base", "snippets.middle", "snippets.top"]
+    assert modules_in_order("import numpy as np", tmp_path) == []
+    with pytest.raises(SiteCodeError, match="snippets.missing.*does not exist"):
+        modules_in_order("from snippets import missing", tmp_path)
+    (package / "base.py").write_text("from snippets import top\n")
+    with pytest.raises(SiteCodeError, match="imports itself"):
+        modules_in_order("from snippets import top", tmp_path)
+
+
+@pytest.mark.parametrize("source", ['x = r"\\sigma"\n', "s = '''a'''\n", "path = 'C:\\\\'\n", 'a = "\\"\n'])
+def test_site_code_is_copied_character_for_character(source):
+    assert ast.literal_eval(string_literal(source)) == source
+
+
+def test_a_notebook_that_imports_no_site_code_is_left_as_it_is():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"),
+                                         nbformat.v4.new_code_cell("import numpy")])
+    assert with_site_code(nb) == nb
 
 
 def test_gradient_check_passed_for_every_parameter(executed):
@@ -156,6 +284,7 @@ def test_no_function_is_named_like_a_graded_assignment():
 
 def test_a_failing_cell_fails_the_run(tmp_path):
     broken = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A notebook with a wrong claim"),
         nbformat.v4.new_code_cell("from snippets import two_layer"),
         nbformat.v4.new_code_cell("assert two_layer.sigmoid(0.0) == 0.25, 'sigmoid(0) is 1/2'"),
     ], metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}})
@@ -169,6 +298,7 @@ def test_the_run_is_redone_when_imported_code_changes(tmp_path):
     inputs = {path.resolve() for path in notebook_inputs(NOTEBOOK)}
     for name in ("two_layer.py", "gradcheck.py", "figures.py"):
         assert (ROOT / "snippets" / name) in inputs
+    assert (ROOT / "hooks" / "notebooks" / "site_code.py") in inputs
     assert NOTEBOOK.resolve() in inputs and (ROOT / "requirements.txt") in inputs
     code = tmp_path / "code.py"
     code.write_text("x = 1\n")
@@ -219,6 +349,19 @@ def test_cells_get_no_public_ids_and_headings_get_the_sites_link():
         '<div id="__code-1" class="clipboard-copy-txt">x = 1</div></div>'
         '<h2 id="forward-pass">Forward pass<a class="headerlink" href="#forward-pass" '
         'title="Link to this section">¶</a></h2>')
+
+
+def test_prompts_and_the_code_of_figure_cells_are_web_only():
+    html = ('<div class="jp-Cell jp-CodeCell jp-Notebook-cell   celltag_figure">'
+            '<div class="jp-Cell-inputWrapper" tabindex="0"><div class="jp-InputPrompt jp-InputArea-prompt">'
+            'In [3]:</div>figures.ThemedFigure()</div><div class="jp-Cell-outputWrapper">'
+            '<div class="jp-OutputPrompt jp-OutputArea-prompt">Out[3]:</div>svg</div></div>'
+            '<div class="jp-Cell jp-CodeCell jp-Notebook-cell  ">'
+            '<div class="jp-Cell-inputWrapper">x</div></div>')
+    out = mark_web_only(html)
+    assert out.count('<div class="web-only jp-Cell-inputWrapper"') == 1  # the figure cell's only
+    assert '<div class="jp-Cell-inputWrapper">x</div>' in out
+    assert '<div class="web-only jp-InputPrompt' in out and '<div class="web-only jp-OutputPrompt' in out
 
 
 # --- the built page -----------------------------------------------------------------------

@@ -111,3 +111,36 @@ def test_outline_titles_are_matched_to_their_headings():
     assert print_pdf.exact_title(doubled, texts) == title
     assert print_pdf.exact_title("The setupThe setup", texts) == "The setup"
     assert print_pdf.exact_title("Something else", texts) is None
+
+
+def test_web_only_elements_are_dropped_with_all_they_hold():
+    out = in_book('<p>Each course writes it in its own layout<span class="web-only">; pick yours '
+                  '(the <span>choice</span> is remembered)</span>:</p>'
+                  '<div class="jp-Cell"><div class="web-only jp-InputPrompt">In [1]:</div>'
+                  '<div class="web-only jp-Cell-inputWrapper"><div><pre>figures.x()</pre></div></div>'
+                  '<div class="jp-Cell-outputWrapper">figure</div></div><p class="not-web-only">k</p>')
+    assert "<p>Each course writes it in its own layout:</p>" in out
+    assert "remembered" not in out and "In [1]" not in out and "figures.x" not in out
+    assert '<div class="jp-Cell"><div class="jp-Cell-outputWrapper">figure</div></div>' in out
+    assert '<p class="not-web-only">k</p>' in out
+
+
+def test_a_web_only_element_that_is_never_closed_stops_the_book():
+    with pytest.raises(book.AssemblyError, match='<div class="web-only"> is never closed'):
+        in_book('<div class="web-only"><div>x</div>')
+
+
+def test_each_code_line_knows_its_indentation():
+    out = in_book('<pre><span></span><code><span id="__span-0-1"><span class="k">def</span> f():\n'
+                  '</span><span id="__span-0-2">        <span class="k">return</span> 1\n'
+                  '</span><span id="__span-0-3"><span class="w">  </span>x\n</span></code></pre>')
+    assert '<span id="da-prev-__span-0-1" class="code-line" style="--indent: 0">' in out
+    assert '<span id="da-prev-__span-0-2" class="code-line" style="--indent: 8">        <span' in out
+    assert 'class="code-line" style="--indent: 2"><span class="w">  </span>x' in out
+
+
+def test_a_notebook_block_gets_a_span_per_line_unless_a_span_crosses_lines():
+    out = in_book("<pre>dW1: formula and finite differences disagree\n  at index (1, 0)\n</pre>")
+    assert out.count('class="code-line"') == 2 and 'style="--indent: 2">  at index' in out
+    crossing = '<pre><span class="sd">"""one\n    two"""</span>\n</pre>'
+    assert crossing in in_book(crossing)

@@ -5,7 +5,8 @@ math at build time and reads offline, so they are removed. Links a Markdown cell
 another page (`[text](page.md#anchor)`) are resolved to that page's URL, and their targets and
 anchors are checked by the strict build, as on every other page. Headings get the site's ¶
 link; the template's numbered cell ids are dropped or made internal (`__code-1`), so the page's
-public anchors are its section ids only.
+public anchors are its section ids only. The `In [1]:` prompts and the code of cells tagged
+`figure` (which only draw the figure below them) are marked `web-only`: the PDF leaves them out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ PAGE_LINK = re.compile(r'href="(?P<path>[^":#?]+\.md)(?P<anchor>#[^"]*)?"')
 HEADING_LINK = re.compile(r'<a (?=[^>]*class="anchor-link")[^>]*href="#(?P<id>[^"]+)"[^>]*>¶</a>')
 CELL_ID = re.compile(r'\s+id="cell-id=[^"]*"')
 COPY_TARGET = re.compile(r'\b(?P<attr>id|for)="cell-(?P<n>\d+)",?')
+PROMPT = re.compile(r'<div class="(?=jp-(?:Input|Output)Prompt\b)')
+FIGURE_INPUT = re.compile(r'(?P<cell><div class="[^"]*\bcelltag_figure\b[^"]*".*?)'
+                          r'<div class="jp-Cell-inputWrapper\b', re.DOTALL)
+WEB_ONLY = "web-only"  # scripts/assemble_print_page.py drops elements with this class
 
 
 def site_ids_and_links(html: str) -> str:
@@ -33,6 +38,12 @@ def site_ids_and_links(html: str) -> str:
     )
     html = CELL_ID.sub("", html)
     return COPY_TARGET.sub(lambda m: f'{m["attr"]}="__code-{m["n"]}"', html).replace(' ,=""', "")
+
+
+def mark_web_only(html: str) -> str:
+    """Prompts, and the code of figure cells, marked as shown on the web only."""
+    html = PROMPT.sub(f'<div class="{WEB_ONLY} ', html)
+    return FIGURE_INPUT.sub(lambda m: f'{m["cell"]}<div class="{WEB_ONLY} jp-Cell-inputWrapper', html)
 
 
 def without_remote_scripts(html: str) -> str:
@@ -64,7 +75,7 @@ def anchor_ids(html: str) -> set[str]:
 def on_page_content(html: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return html
-    html = site_ids_and_links(without_remote_scripts(html))
+    html = mark_web_only(site_ids_and_links(without_remote_scripts(html)))
     page.present_anchor_ids = anchor_ids(html)
     page.links_to_anchors = {}
 

@@ -1,13 +1,18 @@
 """Run every notebook page before it is shown, so its outputs always come from the current code.
 
-Each notebook runs in a fresh kernel, in the background, once per change of the notebook, the
-code it imports (snippets/) or the pins; mkdocs-jupyter (with `execute: false`) then renders the
-executed copy, which is also the file offered for download. A cell that fails fails the build.
+Each notebook runs once per change of the notebook, the code it imports (snippets/) or the pins,
+in the background, as readers get it: with the site's code put into it (hooks/notebooks/
+site_code.py), in an empty folder, in a kernel that cannot import the repository. So a notebook
+that would fail after download fails the build. Two copies are kept: the download (every cell)
+and the one mkdocs-jupyter renders (`execute: false`) without the added cells. No run time is
+recorded, so the same commit gives the same file on any day. A cell that fails fails the build.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+import tempfile
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -15,15 +20,30 @@ from mkdocs.plugins import event_priority
 from hooks.background import ROOT, CachedStep
 
 TIMEOUT = 120  # seconds per cell
-KERNEL = "python3"  # jupyter_client starts it with the Python running the build
+PAGE_COPY = "page"  # folder of the copy the page is rendered from
+
+# The kernel of the build's Python, minus what makes the repository importable: `-I` drops the
+# current folder and PYTHONPATH from sys.path, and the editable install's finders (which map
+# `snippets` and `hooks` to a checkout) are removed before the kernel starts.
+KERNEL_BOOT = """\
+import sys
+def editable(hook):
+    return str(getattr(hook, "__module__", "")).startswith("__editable__")
+sys.meta_path[:] = [finder for finder in sys.meta_path if not editable(finder)]
+sys.path_hooks[:] = [hook for hook in sys.path_hooks if not editable(hook)]
+sys.path_importer_cache.clear()
+from ipykernel.kernelapp import launch_new_instance
+launch_new_instance()
+"""
+ISOLATED_KERNEL = "isolated-python3"
 
 STEPS: dict[str, CachedStep] = {}
 
 
 def notebook_inputs(notebook: Path) -> list[Path]:
     """What a notebook's outputs depend on: itself, the site's code, this runner and the pins."""
-    return [notebook, Path(__file__).resolve(), ROOT / "requirements.txt",
-            *sorted((ROOT / "snippets").glob("*.py"))]
+    return [notebook, Path(__file__).resolve(), Path(__file__).with_name("site_code.py").resolve(),
+            ROOT / "requirements.txt", *sorted((ROOT / "snippets").glob("*.py"))]
 
 
 def on_config(config):
@@ -43,9 +63,19 @@ def on_pre_page(page, config, files):
     source = page.file.abs_src_path
     step = STEPS.get(str(Path(source).resolve())) if source else None
     if step is not None:
-        executed = step.wait() / Path(page.file.abs_src_path).name
-        page.file.abs_src_path = str(executed)
+        name = Path(source).name
+        output = step.wait()
+        page.file.abs_src_path = str(output / PAGE_COPY / name)
+        page.notebook_download = str(output / name)
     return page
+
+
+@event_priority(100)  # before mkdocs-jupyter copies the file it rendered next to the page
+def on_post_page(output, page, config):
+    download = getattr(page, "notebook_download", None)
+    if download:
+        page.file.abs_src_path = download  # the download has every cell
+    return output
 
 
 def on_build_error(error) -> None:
@@ -53,25 +83,50 @@ def on_build_error(error) -> None:
         step.stop()
 
 
-def execute(notebook: Path):
-    """Run every cell in order in a fresh kernel.
+def isolated_kernel_dir(folder: Path) -> Path:
+    """A kernel-spec folder holding ISOLATED_KERNEL, the build's Python with KERNEL_BOOT."""
+    spec = folder / ISOLATED_KERNEL
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-I", "-c", KERNEL_BOOT, "-f", "{connection_file}"],
+        "display_name": "Python 3 (no repository)", "language": "python",
+    }), "utf8")
+    return folder
 
-    The kernel starts in the repository's root, so `import snippets` is this checkout's code.
-    Returns the executed notebook; the first failing cell raises nbclient's CellExecutionError.
-    """
-    import nbformat
+
+def run_isolated(nb, workdir: Path):
+    """Run every cell of `nb` in order, in `workdir`, in a kernel that cannot import the
+    repository; no timestamps recorded. The first failing cell raises CellExecutionError."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
-    nb = nbformat.read(notebook, as_version=4)
-    client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL, allow_errors=False,
-                            resources={"metadata": {"path": str(ROOT)}})
-    client.execute()
+    with tempfile.TemporaryDirectory(prefix="notebook-kernel-") as kernels:
+        specs = KernelSpecManager(kernel_dirs=[str(isolated_kernel_dir(Path(kernels)))])
+        manager = KernelManager(kernel_name=ISOLATED_KERNEL, kernel_spec_manager=specs)
+        client = NotebookClient(nb, km=manager, timeout=TIMEOUT, allow_errors=False,
+                                record_timing=False, resources={"metadata": {"path": str(workdir)}})
+        client.execute()
     return nb
+
+
+def execute(notebook: Path):
+    """The notebook as a reader downloads it, run: the site's code put in, every cell run in an
+    empty folder by a kernel that cannot import the repository."""
+    import nbformat
+
+    from hooks.notebooks.site_code import with_site_code
+
+    nb = with_site_code(nbformat.read(notebook, as_version=4))
+    with tempfile.TemporaryDirectory(prefix="notebook-run-") as empty:
+        return run_isolated(nb, Path(empty))
 
 
 def main(folder: Path, notebook: Path) -> int:
     import nbformat
     from nbclient.exceptions import CellExecutionError
+
+    from hooks.notebooks.site_code import without_site_code
 
     try:
         executed = execute(notebook)
@@ -79,6 +134,8 @@ def main(folder: Path, notebook: Path) -> int:
         print(f"{notebook.name}: a cell failed\n{error}", file=sys.stderr)
         return 1
     nbformat.write(executed, folder / notebook.name)
+    (folder / PAGE_COPY).mkdir()
+    nbformat.write(without_site_code(executed), folder / PAGE_COPY / notebook.name)
     return 0
 
 
