@@ -78,9 +78,11 @@ class Context:
         checker, printer = Checker(deriv), TexPrinter(deriv)
         idents = set(deriv.symbols) | set(deriv.define) | set(deriv.matrices) | set(deriv.sizes)
         names = {}
-        for ident in idents:
-            names[tuple(tokens(printer.name(ident)))] = ident
-            names[tuple(tokens(printer.name(ident, transpose=True)))] = f"{ident}.T"
+        # two names may print alike (notation-table's J and J_mls): the shorter, plainer one reads
+        # first, in a fixed order (a set's order changes from run to run)
+        for ident in sorted(idents, key=lambda name: (len(name), name)):
+            names.setdefault(tuple(tokens(printer.name(ident))), ident)
+            names.setdefault(tuple(tokens(printer.name(ident, transpose=True))), f"{ident}.T")
         functions = {tuple(tokens(printer.name(name))): fn for name, fn in checker.functions.items()}
         examples = max([int(n) for key in names for n in re.findall(r"\((\d)\)", "".join(key))] or [0])
         return cls(deriv, checker, names, functions, examples)
