@@ -107,3 +107,19 @@ def test_a_page_with_jargon_in_its_short_answer_explains_it(built_site):
     box = page[page.find("Short answer"):]
     box = box[:box.find("</div>")]
     assert f'<abbr title="{html.escape(ENTRIES["elementwise product"])}">elementwise product</abbr>' in box
+
+
+@pytest.mark.browser
+def test_a_tap_on_a_term_shows_its_definition_on_a_phone(served_site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(served_site + "hidden-layer/", wait_until="load")
+        term = page.locator("article abbr", has_text="elementwise product").first
+        term.scroll_into_view_if_needed()
+        term.tap()
+        tooltip = page.locator(".md-tooltip2--active")
+        tooltip.wait_for(state="visible", timeout=3000)
+        assert tooltip.text_content().strip() == ENTRIES["elementwise product"]
+    finally:
+        context.close()
