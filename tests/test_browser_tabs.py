@@ -60,3 +60,12 @@ def test_a_removed_tab_anchor_lands_on_its_note(served_site, new_page):
     page.goto(served_site + "softmax-cross-entropy/#vectorized-m4ml-lab", wait_until="load")
     assert page.evaluate(IN_VIEW, "vectorized-m4ml-lab")
     assert page.locator("p.course-note#vectorized-m4ml-lecture a").count() >= 1
+
+
+def test_a_link_to_a_step_inside_another_courses_tab_opens_that_tab(served_site, new_page):
+    # forum posts link to steps of the MLS tab, which was the first tab before DLS became home
+    page = new_page(*PHONE).page
+    page.goto(served_site + "dz-a-minus-y/#mls-gradient", wait_until="load")
+    page.wait_for_function(TAB_SELECTED, arg="vectorized-mls")
+    assert page.evaluate(IN_VIEW, "mls-gradient")
+    assert page.evaluate("location.hash") == "#mls-gradient"
