@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 DOCS = ROOT / "docs"
 SHOTS = ROOT / "test-output" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TAB_LABELS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Row-major code"]
+TAB_LABELS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Examples in rows"]
 RAW_TEX = [r"\frac", r"\partial", "$$", r"\(", r"\)", r"\["]
 SOURCES = sorted([*DOCS.glob("*.md"), *DOCS.glob("*.ipynb")])
 SLUGS = ["" if p.stem == "index" else p.stem for p in SOURCES]
