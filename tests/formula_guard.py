@@ -1,0 +1,81 @@
+"""The formula guard: every formula a reader sees outside the printed steps is accounted for.
+
+A formula (anything beyond a bare symbol, a shape, a value given to a symbol or a condition
+on one, see formula_inventory.kind) must be one of:
+
+- (a) "proved":     a checked step of its page, a chain of its checked equalities, or a piece
+                    of one (formula_match);
+- (b) "registered": proved by an entry of tests/formula_checks.yaml (formula_register);
+- (c) "quoted":     marked `${.quoted}` on the page, a course or forum text quoted as written;
+      "wrong":      marked `${.wrong}`, and disproved: a wrong step of its page or a wrong entry
+                    of the register.
+
+The front-matter `answer` is plain Unicode: formula_answers checks it against the register.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from tests.formula_inventory import DOCS, Formula, formulas_in, kind
+from tests.formula_match import _facts_of, disproved_on_page, proved_on_page
+from tests.formula_register import registered
+
+BACKLOG = Path(__file__).with_name("formula_backlog.txt")
+
+
+def status(formula: Formula, facts) -> str:
+    """How a formula is accounted for, or "unchecked" / "wrong-not-disproved"."""
+    if formula.marker == "quoted":
+        return "quoted"
+    if formula.marker == "wrong":
+        if disproved_on_page(formula.tex, facts) or registered(formula.tex, formula.page, wrong=True):
+            return "wrong"
+        return "wrong-not-disproved"
+    if proved_on_page(formula.tex, facts):
+        return "proved"
+    if registered(formula.tex, formula.page):
+        return "registered"
+    return "unchecked"
+
+
+def page_report(text: str, page: str) -> list[tuple[Formula, str]]:
+    """Every formula of a page that needs an account, with its status."""
+    facts = _facts_of(text, page)
+    out = []
+    for formula in formulas_in(text, page):
+        if formula.where == "answer":
+            continue  # plain Unicode: formula_answers
+        if kind(formula) == "formula":
+            out.append((formula, status(formula, facts)))
+    return out
+
+
+def backlog() -> set[tuple[str, str]]:
+    """Formulas not yet accounted for, listed so that any new or edited one still fails."""
+    if not BACKLOG.exists():
+        return set()
+    rows = [line.split("\t", 1) for line in BACKLOG.read_text("utf8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return {(page, tex) for page, tex in rows}
+
+
+def site_report() -> list[tuple[Formula, str]]:
+    return [row for path in sorted(DOCS.glob("*.md"))
+            for row in page_report(path.read_text("utf8"), f"docs/{path.name}")]
+
+
+def problems(report, waived: set[tuple[str, str]]) -> list[str]:
+    bad = []
+    for formula, state in report:
+        if state == "wrong-not-disproved":
+            bad.append(f"{formula}: marked wrong, but no wrong step or register entry disproves it")
+        elif state == "unchecked" and (formula.page, formula.tex) not in waived:
+            bad.append(f"{formula}: not a checked step, not in tests/formula_checks.yaml, "
+                       "not marked {.quoted} or {.wrong}")
+    return bad
+
+
+def counts(report) -> Counter:
+    return Counter(state for _, state in report)

@@ -1,0 +1,132 @@
+"""The register of checked formulas (tests/formula_checks.yaml): formulas a page writes in
+prose that are not steps of its derivations, each with the expression the tests prove.
+
+An entry is tied to what the reader sees by the printer: the expression in `show`, printed by
+the site's own TeX printer, must be the formula's TeX (in the normal form of formula_match).
+It is then proved by the derivation checker, so a wrong formula cannot pass as a checked one:
+
+    - tex: 'dZ = A - Y'              # the formula as the page writes it
+      pages: [dz-a-minus-y.md]       # optional: only on these pages (default: any page)
+      context: dls-output            # symbols, sizes, matrices, define, names, functions
+      show: dZ = A - Y               # derivation syntax; `a = b = c` proves each `=`
+      wrong: true                    # optional: the formula is wrong, and must be disproved
+
+An entry without `=` (an expression named in prose, such as `W2.T @ dZ2`) is checked to
+evaluate: its names are defined and its shapes conform.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from hooks.math.derivation import (
+    RELATION,
+    Checker,
+    Derivation,
+    DerivationError,
+    Step,
+    TexPrinter,
+    _parse_expr,
+)
+from tests.formula_match import norm
+
+REGISTER = Path(__file__).with_name("formula_checks.yaml")
+CONTEXT_KEYS = ("symbols", "sizes", "matrices", "define", "names", "functions", "layers")
+
+
+@dataclass
+class Entry:
+    tex: str
+    show: str
+    pages: tuple[str, ...]
+    context: dict
+    wrong: bool
+    index: int
+
+    def where(self) -> str:
+        return f"tests/formula_checks.yaml, entry {self.index + 1} (`{self.tex}`)"
+
+    def applies_to(self, page: str) -> bool:
+        return not self.pages or page.removeprefix("docs/") in self.pages
+
+
+def load(text: str | None = None) -> list[Entry]:
+    data = yaml.safe_load(text if text is not None else REGISTER.read_text("utf8")) or {}
+    contexts = data.get("contexts") or {}
+    entries = []
+    for k, raw in enumerate(data.get("checks") or []):
+        context: dict = {}
+        named = raw.get("context")
+        layers = [contexts[name] or {} for name in ([named] if isinstance(named, str) else named or [])]
+        for source in layers + [{k: raw[k] for k in CONTEXT_KEYS if k in raw}]:
+            for key, value in source.items():
+                merge = isinstance(value, dict) and isinstance(context.get(key), dict)
+                context[key] = {**context[key], **value} if merge else value
+        entries.append(Entry(str(raw["tex"]), str(raw.get("show", "")), tuple(raw.get("pages") or ()),
+                             context, bool(raw.get("wrong", False)), k))
+    return entries
+
+
+def derivation_of(entry: Entry) -> Derivation:
+    ctx = entry.context
+    deriv = Derivation(
+        id="register", steps=[],
+        symbols={str(k): str(v) for k, v in (ctx.get("symbols") or {}).items()},
+        define={str(k): str(v) for k, v in (ctx.get("define") or {}).items()},
+        matrices={str(k): list(v) for k, v in (ctx.get("matrices") or {}).items()},
+        sizes={str(k): int(v) for k, v in (ctx.get("sizes") or {}).items()},
+        names={str(k): str(v) for k, v in (ctx.get("names") or {}).items()},
+        functions={str(k): str(v) for k, v in (ctx.get("functions") or {}).items()},
+        layers=bool(ctx.get("layers", False)), page="tests/formula_checks.yaml", line=entry.index + 1,
+    )
+    parts = [p.strip() for p in RELATION.split(entry.show)]
+    where = entry.where()
+    nodes = [_parse_expr(p, where) for p in parts]
+    if len(nodes) == 1:  # an expression alone: it must evaluate, so `X = X` is the step
+        nodes = nodes * 2
+    deriv.steps.append(Step("first", nodes[0], nodes[1], parts[0], parts[-1],
+                            wrong="wrong" if entry.wrong else None))
+    for k, node in enumerate(nodes[2:], start=2):
+        deriv.steps.append(Step(f"more-{k}", None, node, None, parts[k]))
+    return deriv
+
+
+def printed(entry: Entry) -> str:
+    """The entry's expression as the site's printer writes it."""
+    deriv = derivation_of(entry)
+    printer = TexPrinter(deriv)
+    sides = [printer.tex(deriv.steps[0].lhs)] + [printer.tex(s.rhs) for s in deriv.steps]
+    if RELATION.search(entry.show) is None:
+        sides = sides[:1]
+    return " = ".join(sides)
+
+
+def verify(entry: Entry) -> str | None:
+    """None when the entry is printed as its TeX and proved (or, if wrong, disproved)."""
+    try:
+        shown = printed(entry)
+        if norm(shown) != norm(entry.tex):
+            return f"{entry.where()}: `{entry.show}` prints as `{shown}`, not as the page's TeX"
+        Checker(derivation_of(entry)).check()
+    except DerivationError as err:
+        return f"{entry.where()}: {err}"
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def by_tex() -> dict[str, list[Entry]]:
+    table: dict[str, list[Entry]] = {}
+    for entry in load():
+        table.setdefault(norm(entry.tex), []).append(entry)
+    return table
+
+
+def registered(tex: str, page: str, wrong: bool = False) -> Entry | None:
+    for entry in by_tex().get(norm(tex), []):
+        if entry.applies_to(page) and entry.wrong == wrong:
+            return entry
+    return None

@@ -1,0 +1,88 @@
+"""No unchecked formula anywhere a reader looks (prose, tables, admonitions, the short answer,
+the notes of derivation steps and the front-matter answer). How: tests/formula_guard.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.formula_answers import answer_problems
+from tests.formula_guard import BACKLOG, backlog, counts, page_report, problems, site_report
+from tests.formula_inventory import DOCS, all_formulas, kind
+from tests.formula_register import load, verify
+
+REPORT = site_report()
+
+
+def test_every_formula_is_proved_registered_or_marked():
+    bad = problems(REPORT, backlog())
+    assert not bad, f"{len(bad)} formula(s) unaccounted for:\n" + "\n".join(bad)
+
+
+def test_every_register_entry_is_printed_as_written_and_proved():
+    bad = [message for entry in load() if (message := verify(entry))]
+    assert not bad, "\n".join(bad)
+
+
+def test_every_register_entry_is_used_on_a_page():
+    seen = {(f.page.removeprefix("docs/"), f.tex) for f, state in REPORT if state in ("registered", "wrong")}
+    used_tex = {tex for _, tex in seen}
+    from tests.formula_match import norm
+    unused = [e.where() for e in load() if norm(e.tex) not in {norm(t) for t in used_tex}]
+    assert not unused, "register entries no page uses:\n" + "\n".join(unused)
+
+
+def test_the_backlog_lists_only_formulas_still_unchecked():
+    unchecked = {(f.page, f.tex) for f, state in REPORT if state == "unchecked"}
+    stale = sorted(backlog() - unchecked)
+    assert not stale, f"{BACKLOG.name}: remove these (now checked, marked or gone):\n" + "\n".join(
+        f"{p}\t{t}" for p, t in stale)
+
+
+def test_every_answer_is_checked_against_checked_formulas():
+    bad = answer_problems()
+    assert not bad, "\n".join(bad)
+
+
+def test_the_inventory_sees_every_kind_of_place():
+    places = {f.where for f in all_formulas()}
+    assert places == {"prose", "display", "note", "answer"}
+    kinds = {kind(f) for f in all_formulas()}
+    assert {"bare", "value", "formula"} <= kinds
+
+
+def test_bare_symbols_and_shapes_need_nothing():
+    from tests.formula_inventory import Formula
+    for tex in ["A^{[l-1]}", "(n^{[l]}, m)", "dZ^{[2]}", r"\hat{y}", "(n_x \\times m)", "m = 3", "z > 0"]:
+        assert kind(Formula("docs/x.md", 1, tex, "prose")) in ("bare", "value"), tex
+    for tex in [r"W^{[l]\top}", "a(1-a)", r"\frac{\partial L}{\partial z}", "dZ = A - Y", r"u' = 0"]:
+        assert kind(Formula("docs/x.md", 1, tex, "prose")) == "formula", tex
+
+
+# --- a deliberately broken formula in prose fails, naming page and line ---------------------
+
+def broken(page: str, good: str, bad: str) -> list[str]:
+    text = (DOCS / page).read_text("utf8")
+    assert good in text, f"the mutation no longer matches docs/{page}"
+    line = text[: text.index(good)].count("\n") + 1
+    report = page_report(text.replace(good, bad, 1), f"docs/{page}")
+    return line, problems(report, backlog())
+
+
+MUTATIONS = [
+    # (page, formula as written, the slip): a dropped transpose, a lost 1/m, a flipped sign,
+    # an inverted chain rule
+    ("dz-a-minus-y.md", "$dZ = A - Y \\qquad", "$dZ = Y - A \\qquad"),
+]
+
+
+@pytest.mark.parametrize(("page", "good", "bad"), MUTATIONS, ids=[m[2] for m in MUTATIONS])
+def test_a_broken_formula_fails_naming_page_and_line(page, good, bad):
+    line, found = broken(page, good, bad)
+    assert any(re.match(rf"docs/{re.escape(page)}:{line}: ", p) for p in found), found
+
+
+def test_counts_are_reported(capsys):
+    tally = counts(REPORT)
+    assert tally["proved"] + tally["registered"] > 0
