@@ -107,7 +107,10 @@ def load_answers() -> list[dict]:
     return (yaml.safe_load(REGISTER.read_text("utf8")) or {}).get("answers") or []
 
 
-def answer_problems(pages: list[Path] | None = None, entries: list[dict] | None = None) -> list[str]:
+def answer_problems(pages: list[Path] | None = None, entries: list[dict] | None = None,
+                    waived: set[tuple[str, str]] = frozenset()) -> list[str]:
+    """What is wrong with the answers; an answer listed whole in the backlog may keep formulas
+    not yet listed (but any edit to it, or a backlog entry no longer needed, fails)."""
     entries = load_answers() if entries is None else entries
     bad = []
     for path in pages or sorted(DOCS.glob("*.md")):
@@ -130,8 +133,11 @@ def answer_problems(pages: list[Path] | None = None, entries: list[dict] | None 
             elif not (proved_on_page(tex, facts) or registered(tex, page)):
                 bad.append(f"{where}: `{tex}` is not a checked step or register entry")
             left = spaced(unicode).sub(" ", left, count=1)
-        for match in LEFT_OVER.finditer(left):
+        match = LEFT_OVER.search(left)
+        pending = (page, f"answer: {answer}") in waived
+        if match and not pending:
             context = left[max(0, match.start() - 20):match.end() + 20]
             bad.append(f"{page}:{line}: the answer has an unchecked formula near `{context}`")
-            break
+        elif pending and not match:
+            bad.append(f"{page}:{line}: the answer is checked now: take it out of the backlog")
     return bad

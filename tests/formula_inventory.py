@@ -84,10 +84,13 @@ def _scan(text: str, page: str, line0: int, where_inline: str) -> list[Formula]:
         tex = text[start:j]
         end = j + len(opener)
         mark = MARK.match(text, end)
-        line = line0 + text.count("\n", 0, i)
-        if tex.strip():
-            found.append(Formula(page, line, " ".join(tex.split()), "display" if display else where_inline,
-                                 mark[1] if mark else ""))
+        lead = len(tex) - len(tex.lstrip())  # a display formula starts on the line after its $$
+        line = line0 + text.count("\n", 0, start + lead)
+        # formulas set side by side with \quad or \qquad are read one by one
+        for piece in re.split(r",?\s*\\q?quad\s*", " ".join(tex.split())):
+            if piece.strip():
+                found.append(Formula(page, line, piece.strip(), "display" if display else where_inline,
+                                     mark[1] if mark else ""))
         i = end
     return found
 
@@ -141,6 +144,12 @@ BARE = re.compile(rf"^\s*(?:{_ONE}\s*|\d+(?:\.\d+)?)\s*$")
 _DIM = rf"(?:{_SYMBOL}{_SCRIPT}*|\d+)"
 SHAPE = re.compile(rf"^\s*\(\s*{_DIM}\s*(?:,|\\times)\s*(?:\\ )?\s*{_DIM}\s*\)\s*$"
                    rf"|^\s*{_DIM}\s*\\times\s*{_DIM}\s*$|^\s*\(\s*{_DIM}\s*,\s*\)\s*$")
+# shapes multiplied in prose to show what conforms: (n^{[l]}, m)(m, n^{[l-1]}), (n, 1) * (1, m)
+_PAIR = rf"\(\s*{_DIM}\s*,\s*{_DIM}\s*\)"
+SHAPE_PRODUCT = re.compile(rf"^\s*{_PAIR}(?:\s*\*?\s*{_PAIR})+\s*$")
+# sizes compared: n^{[l]} = n^{[l-1]}, n^{[1]} \neq n^{[2]}, n_h = m
+SIZE = r"(?:n(?:_\{?[\w{}\\]+\}?|\^\{\[[\w\-+]+\]\})?|[mNDHC]|n_\{\\mathrm\{\w+\}\})"
+SIZES_COMPARED = re.compile(rf"^\s*{SIZE}(?:\s*(?:=|\\neq?|<|>)\s*{SIZE})+\s*$")
 SYMBOL_LIST = re.compile(rf"^\s*{_ONE}(?:\s*,\s*{_ONE})+\s*(?:,\s*\\[lc]?dots)?\s*$")
 # a layer index written alone: [l], [2], l-1, l+1; an operator named in prose: *, \odot
 INDEX_ALONE = re.compile(r"^\s*(?:\[[\w+\-]+\]|[lk]\s*[-+]\s*1|\*|\\odot|\\cdot|@|\\top)\s*$")
@@ -157,7 +166,7 @@ def is_bare(tex: str) -> bool:
         return True
     if TRANSPOSE.search(tex):
         return False
-    return bool(BARE.match(tex) or SHAPE.match(tex) or SYMBOL_LIST.match(tex))
+    return bool(BARE.match(tex) or SHAPE.match(tex) or SYMBOL_LIST.match(tex) or SHAPE_PRODUCT.match(tex))
 
 
 # A constant factor named in prose ("the $\frac{1}{m}$"): the name of a factor, no claim.
@@ -177,6 +186,8 @@ CONDITION_REL = re.compile(r"\\(?:le|ge|leq|geq|lt|gt|in)(?![A-Za-z])|[<>=]")
 
 def is_value_or_condition(tex: str) -> bool:
     tex = tex.strip().rstrip(".,;:").strip()
+    if SIZES_COMPARED.match(tex):
+        return True
     if "'" in tex or "prime" in tex or re.search(r"\\ne(?:q)?(?![a-z])", tex):
         return False  # a derivative's value, or a relation the issue lists (≠)
     if re.fullmatch(rf"{_VALUE_SIDE}", tex):
