@@ -23,6 +23,7 @@ from pathlib import Path
 
 from hooks.math.derivation import Derivation, DerivationError, TexPrinter, _parse_expr, parse
 from hooks.math.fences import iter_fences
+from tests.tex_reader import canonical_name, read_tex, subexpressions
 
 SPACING = re.compile(r"\\(?:displaystyle|left|right|quad|qquad|cdot)(?![A-Za-z])|\\[,;:! ]|~")
 RELATIONS = re.compile(r"\\neq(?![a-z])|\\ne(?![a-z])|\\approx|\\propto|(?<![<>\\])=")
@@ -85,6 +86,10 @@ class PageFacts:
     pieces: set[str] = field(default_factory=set)
     wrong: set[str] = field(default_factory=set)  # "lhs=rhs" of disproved steps
     steps: dict[str, tuple[Derivation, object]] = field(default_factory=dict)
+    # the same, read back by tests/tex_reader.py: what a reader takes the printed TeX to mean
+    matrices: set[str] = field(default_factory=set)
+    read_chains: list[set] = field(default_factory=list)
+    read_pieces: set = field(default_factory=set)
 
 
 def _walk(node: ast.expr):
@@ -117,6 +122,7 @@ def fence_facts(deriv: Derivation, facts: PageFacts) -> None:
             chain = {tex(step.lhs)}
             facts.chains.append(chain)
         chain.add(tex(step.rhs))
+    _read_facts(deriv, printer, facts)
     for name, value in deriv.define.items():
         try:
             node = _parse_expr(value, deriv.where())
@@ -126,6 +132,40 @@ def fence_facts(deriv: Derivation, facts: PageFacts) -> None:
         if right:
             facts.chains.append({left, right})
             facts.pieces.update(t for t in (tex(n) for n in _walk(node)) if t)
+
+
+def _read(tex: str, matrices) -> object | None:
+    try:
+        return read_tex(tex, frozenset(matrices))
+    except (ValueError, TypeError, RecursionError):  # AmbiguousTeX and UnreadableTeX are ValueErrors
+        return None
+
+
+def _read_facts(deriv: Derivation, printer: TexPrinter, facts: PageFacts) -> None:
+    for name in deriv.matrices:
+        try:
+            facts.matrices.add(canonical_name(printer.name(name)))
+        except ValueError:
+            continue
+    matrices = frozenset(facts.matrices)
+    chain: set | None = None
+    for step in deriv.steps:
+        if step.wrong:
+            continue
+        try:
+            sides = ([printer.tex(step.lhs)] if step.lhs is not None else []) + [printer.tex(step.rhs)]
+        except DerivationError:
+            continue
+        read = [_read(t, matrices) for t in sides]
+        for expr in read:
+            if expr is not None:
+                facts.read_pieces.add(expr)
+                facts.read_pieces.update(subexpressions(expr))
+        if step.lhs is not None:
+            chain = set()
+            facts.read_chains.append(chain)
+        if chain is not None:
+            chain.update(e for e in read if e is not None)
 
 
 @functools.lru_cache(maxsize=64)
@@ -149,10 +189,21 @@ def proved_on_page(tex: str, facts: PageFacts) -> bool:
     sides, rels = split_relations(tex)
     normed = [norm(s) for s in sides]
     if not rels:
-        return normed[0] in facts.pieces
+        return normed[0] in facts.pieces or read_back_piece(sides[0], facts)
     if any(r != "=" for r in rels):
         return False
-    return any(all(s in chain for s in normed) for chain in facts.chains)
+    if any(all(s in chain for s in normed) for chain in facts.chains):
+        return True
+    read = [_read(s, frozenset(facts.matrices)) for s in sides]
+    if None in read:
+        return False
+    return any(all(r in chain for r in read) for chain in facts.read_chains)
+
+
+def read_back_piece(tex: str, facts: PageFacts) -> bool:
+    """A formula that reads back as a checked step's side or a sub-expression of one."""
+    expr = _read(tex, frozenset(facts.matrices))
+    return expr is not None and not expr.is_Atom and expr in facts.read_pieces
 
 
 def disproved_on_page(tex: str, facts: PageFacts) -> bool:
