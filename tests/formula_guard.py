@@ -6,6 +6,8 @@ on one, see formula_inventory.kind) must be one of:
 - (a) "proved":     a checked step of its page, a chain of its checked equalities, or a piece
                     of one (formula_match);
 - (b) "registered": proved by an entry of tests/formula_checks.yaml (formula_register);
+      "holds":      read back in the names of one of its page's derivations, it is proved by
+                    that derivation's checker (formula_holds);
 - (c) "quoted":     marked `${.quoted}` on the page, a course or forum text quoted as written;
       "wrong":      marked `${.wrong}`, and disproved: a wrong step of its page or a wrong entry
                     of the register.
@@ -19,13 +21,14 @@ from collections import Counter
 from pathlib import Path
 
 from tests.formula_inventory import DOCS, Formula, formulas_in, kind
+from tests.formula_holds import holds_on_page
 from tests.formula_match import _facts_of, disproved_on_page, proved_on_page
 from tests.formula_register import registered
 
 BACKLOG = Path(__file__).with_name("formula_backlog.txt")
 
 
-def status(formula: Formula, facts) -> str:
+def status(formula: Formula, facts, text: str = "") -> str:
     """How a formula is accounted for, or "unchecked" / "wrong-not-disproved"."""
     if formula.marker == "quoted":
         return "quoted"
@@ -37,6 +40,8 @@ def status(formula: Formula, facts) -> str:
         return "proved"
     if registered(formula.tex, formula.page):
         return "registered"
+    if text and holds_on_page(formula.tex, text, formula.page):
+        return "holds"
     return "unchecked"
 
 
@@ -48,7 +53,7 @@ def page_report(text: str, page: str) -> list[tuple[Formula, str]]:
         if formula.where == "answer":
             continue  # plain Unicode: formula_answers
         if kind(formula) == "formula":
-            out.append((formula, status(formula, facts)))
+            out.append((formula, status(formula, facts, text)))
     return out
 
 
