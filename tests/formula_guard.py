@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from tests.formula_inventory import DOCS, Formula, formulas_in, kind
 from tests.formula_holds import holds_on_page
+from tests.formula_inventory import DOCS, Formula, formulas_in, kind
 from tests.formula_match import _facts_of, disproved_on_page, proved_on_page
 from tests.formula_register import registered
 
