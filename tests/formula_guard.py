@@ -6,8 +6,8 @@ on one, see formula_inventory.kind) must be one of:
 - (a) "proved":     a checked step of its page, a chain of its checked equalities, or a piece
                     of one (formula_match);
 - (b) "registered": proved by an entry of tests/formula_checks.yaml (formula_register);
-      "holds":      read back in the names of one of its page's derivations, it is proved by
-                    that derivation's checker (formula_holds);
+      "holds":      read back in the names of one of its page's derivations, or of a context of
+                    the register, it is proved by that derivation's checker (formula_holds);
 - (c) "quoted":     marked `${.quoted}` on the page, a course or forum text quoted as written;
       "wrong":      marked `${.wrong}`, and disproved: a wrong step of its page or a wrong entry
                     of the register.
@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from tests.formula_holds import holds_on_page
+from tests.formula_holds import holds_in, holds_on_page
 from tests.formula_inventory import DOCS, Formula, formulas_in, kind
 from tests.formula_match import _facts_of, disproved_on_page, proved_on_page
-from tests.formula_register import registered
+from tests.formula_register import contexts_for, registered
 
 BACKLOG = Path(__file__).with_name("formula_backlog.txt")
 
@@ -41,6 +41,8 @@ def status(formula: Formula, facts, text: str = "") -> str:
     if registered(formula.tex, formula.page):
         return "registered"
     if text and holds_on_page(formula.tex, text, formula.page):
+        return "holds"
+    if holds_in(formula.tex, contexts_for(formula.page)):
         return "holds"
     return "unchecked"
 

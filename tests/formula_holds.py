@@ -15,7 +15,7 @@ import functools
 
 import sympy as sp
 
-from hooks.math.derivation import Checker, DerivationError, parse
+from hooks.math.derivation import NONCONFORMING, Checker, DerivationError, parse
 from hooks.math.fences import iter_fences
 from tests.formula_match import split_relations
 from tests.tex_reader import names_of, read_tex, to_python
@@ -57,17 +57,50 @@ def _equal(checker: Checker, left, right) -> bool:
 
 
 def holds_on_page(tex: str, text: str, page: str) -> bool:
+    return holds_in(tex, page_contexts(text, page))
+
+
+def holds_in(tex: str, contexts: list) -> bool:
+    """Does the formula read back in the names of one of these (checker, names) and hold there?"""
+    return verdict(tex, contexts) == "holds"
+
+
+def verdict(tex: str, contexts: list) -> str:
+    """"holds", "fails" (read back, and wrong: a point where two sides differ, or sides whose
+    shapes do not fit) or "unread" (in no context's names)."""
     sides, rels = split_relations(tex)
     if len(sides) < 2 or any(r != "=" for r in rels):
-        return False
-    for checker, names in page_contexts(text, page):
+        return "unread"
+    found = "unread"
+    for checker, names in contexts:
         try:
             python = [to_python(read_tex(s, names.matrices, names.functions), names.idents) for s in sides]
         except (ValueError, TypeError):
             continue  # AmbiguousTeX, UnreadableTeX, Untranslatable: not in this derivation's names
         values = [_value(checker, p) for p in python]
         if any(v is None for v in values):
+            if values[0] is not None and any(_conforms(checker, p) is False for p in python):
+                found = "fails"
             continue
         if all(_equal(checker, values[0], v) for v in values[1:]):
-            return True
-    return False
+            return "holds"
+        if any(_differ(checker, values[0], v) for v in values[1:]):
+            found = "fails"
+    return found
+
+
+def _conforms(checker: Checker, python: str) -> bool | None:
+    try:
+        checker.eval(ast.parse(python, mode="eval").body)
+    except DerivationError as err:
+        return False if NONCONFORMING.search(str(err)) else None
+    except (SyntaxError, TypeError, ValueError, AttributeError):
+        return None
+    return True
+
+
+def _differ(checker: Checker, left, right) -> bool:
+    try:
+        return checker.counterexample(checker.difference(left, right)) is not None
+    except DerivationError as err:
+        return bool(NONCONFORMING.search(str(err)))

@@ -6,6 +6,9 @@ the site's own TeX printer, must be the formula's TeX (in the normal form of for
 It is then proved by the derivation checker, so a wrong formula cannot pass as a checked one:
 
     - tex: 'dZ = A - Y'              # the formula as the page writes it
+      context: dls-output            # symbols, sizes, matrices, define, names, functions
+      # without `show`, the TeX itself is read back (tests/tex_reader.py) in the context's
+      # names and proved there; with `show`, the expression must print as the TeX:
       pages: [dz-a-minus-y.md]       # optional: only on these pages (default: any page)
       context: dls-output            # symbols, sizes, matrices, define, names, functions
       show: dZ = A - Y               # derivation syntax; `a = b = c` proves each `=`
@@ -32,7 +35,9 @@ from hooks.math.derivation import (
     TexPrinter,
     _parse_expr,
 )
+from tests.formula_holds import verdict
 from tests.formula_match import norm
+from tests.tex_reader import names_of
 
 REGISTER = Path(__file__).with_name("formula_checks.yaml")
 CONTEXT_KEYS = ("symbols", "sizes", "matrices", "define", "names", "functions", "layers")
@@ -105,8 +110,20 @@ def printed(entry: Entry) -> str:
     return " = ".join(sides)
 
 
+def context_checker(entry: Entry):
+    """(checker, names) of an entry's context, for reading its TeX back."""
+    deriv = derivation_of(Entry(entry.tex, "0", entry.pages, entry.context, False, entry.index))
+    return Checker(deriv), names_of(deriv)
+
+
 def verify(entry: Entry) -> str | None:
     """None when the entry is printed as its TeX and proved (or, if wrong, disproved)."""
+    if not entry.show:
+        found = verdict(entry.tex, [context_checker(entry)])
+        if found == ("fails" if entry.wrong else "holds"):
+            return None
+        return f"{entry.where()}: read back in its context's names, it {found}" + (
+            " (it is marked wrong, so it must fail)" if entry.wrong else "")
     try:
         shown = printed(entry)
         if norm(shown) != norm(entry.tex):
@@ -130,3 +147,23 @@ def registered(tex: str, page: str, wrong: bool = False) -> Entry | None:
         if entry.applies_to(page) and entry.wrong == wrong:
             return entry
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _contexts() -> list[tuple[tuple[str, ...], object, object]]:
+    data = yaml.safe_load(REGISTER.read_text("utf8")) or {}
+    out = []
+    for name, context in (data.get("contexts") or {}).items():
+        context = dict(context or {})
+        pages = tuple(context.pop("pages", ()) or ())
+        entry = Entry(name, "0", pages, context, False, -1)
+        checker, names = context_checker(entry)
+        out.append((pages, checker, names))
+    return out
+
+
+def contexts_for(page: str) -> list:
+    """(checker, names) of each register context a page may use: a formula written in one of
+    them and holding there is checked (formula_holds), with no entry of its own."""
+    return [(checker, names) for pages, checker, names in _contexts()
+            if not pages or page.removeprefix("docs/") in pages]
