@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from tests.formula_holds import holds_in, holds_on_page
+from tests.formula_holds import evaluates_in, holds_in, holds_on_page, page_contexts
 from tests.formula_inventory import DOCS, Formula, formulas_in, kind
 from tests.formula_match import _facts_of, disproved_on_page, proved_on_page
 from tests.formula_register import contexts_for, registered
@@ -44,6 +44,8 @@ def status(formula: Formula, facts, text: str = "") -> str:
         return "holds"
     if holds_in(formula.tex, contexts_for(formula.page)):
         return "holds"
+    if text and evaluates_in(formula.tex, page_contexts(text, formula.page) + contexts_for(formula.page)):
+        return "conforms"
     return "unchecked"
 
 

@@ -104,3 +104,21 @@ def _differ(checker: Checker, left, right) -> bool:
         return checker.counterexample(checker.difference(left, right)) is not None
     except DerivationError as err:
         return bool(NONCONFORMING.search(str(err)))
+
+
+def evaluates_in(tex: str, contexts: list) -> bool:
+    """An expression written alone (no relation): does it read back in one context's names and
+    have a value there (every name defined, every product's shapes fitting)? Not a piece of a
+    checked step, it claims nothing to prove, but a dropped transpose that breaks the shapes, a
+    product in the wrong order, or ⊙ mixed with a matrix product without brackets still fails."""
+    sides, rels = split_relations(tex)
+    if rels:
+        return False
+    for checker, names in contexts:
+        try:
+            python = to_python(read_tex(tex, names.matrices, names.functions), names.idents)
+        except (ValueError, TypeError):
+            continue
+        if _conforms(checker, python):
+            return True
+    return False
