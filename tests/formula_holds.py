@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import random
 
 import sympy as sp
 
@@ -19,6 +20,31 @@ from hooks.math.derivation import NONCONFORMING, Checker, DerivationError, parse
 from hooks.math.fences import iter_fences
 from tests.formula_match import split_relations
 from tests.tex_reader import names_of, read_tex, to_python
+
+
+@functools.lru_cache(maxsize=8192)
+def _symbols(tex: str) -> frozenset[str] | None:
+    """The names a formula uses, read with no matrices (which names are symbols does not change)."""
+    try:
+        expr = read_tex(tex)
+    except (ValueError, TypeError):
+        return None
+    return frozenset(s.name for s in expr.free_symbols)
+
+
+def in_names(tex: str, names) -> bool:
+    """A quick test before reading a formula in one derivation's names: does it use only them?"""
+    used = _symbols(tex)
+    return used is not None and used <= names.idents.keys()
+
+
+def _read_in(tex: str, names):
+    return _read_cached(tex, frozenset(names.matrices), frozenset(names.functions))
+
+
+@functools.lru_cache(maxsize=8192)
+def _read_cached(tex: str, matrices: frozenset, functions: frozenset):
+    return read_tex(tex, matrices, functions)
 
 
 @functools.lru_cache(maxsize=64)
@@ -48,12 +74,29 @@ def _equal(checker: Checker, left, right) -> bool:
         differences = checker.difference(left, right)
     except DerivationError:
         return False
-    cheap = all(e == 0 or sp.cancel(sp.together(e)) == 0 for e in differences)
-    if cheap:
-        return True
-    if checker.counterexample(differences) is not None:
-        return False
-    return all(checker.is_zero(e) for e in differences)
+    if all(e == 0 or sp.cancel(sp.together(e)) == 0 for e in differences):
+        return True  # proved symbolically
+    # checked numerically, at random points of the checker's ranges (sympy's simplify would
+    # prove it too, at up to seconds a formula)
+    return numerically_zero(checker, differences)
+
+
+def numerically_zero(checker: Checker, differences, points: int = 6) -> bool:
+    rng = random.Random(1)
+    symbols = sorted(set().union(*(e.free_symbols for e in differences)), key=str)
+    for function, concrete in checker.concrete:
+        differences = [e.replace(function, concrete) for e in differences]
+    differences = [e.doit() for e in differences]
+    for _ in range(points):
+        point = {s: sp.Float(rng.uniform(*checker.ranges.get(s, (-2.0, 2.0)))) for s in symbols}
+        for expr in differences:
+            try:
+                value = complex(expr.xreplace(point).evalf())
+            except (TypeError, ValueError):
+                return False
+            if abs(value) > 1e-9:
+                return False
+    return True
 
 
 def holds_on_page(tex: str, text: str, page: str) -> bool:
@@ -73,8 +116,10 @@ def verdict(tex: str, contexts: list) -> str:
         return "unread"
     found = "unread"
     for checker, names in contexts:
+        if not all(in_names(s, names) for s in sides):
+            continue
         try:
-            python = [to_python(read_tex(s, names.matrices, names.functions), names.idents) for s in sides]
+            python = [to_python(_read_in(s, names), names.idents) for s in sides]
         except (ValueError, TypeError):
             continue  # AmbiguousTeX, UnreadableTeX, Untranslatable: not in this derivation's names
         values = [_value(checker, p) for p in python]
@@ -115,10 +160,22 @@ def evaluates_in(tex: str, contexts: list) -> bool:
     if rels:
         return False
     for checker, names in contexts:
+        if not in_names(tex, names):
+            continue
         try:
-            python = to_python(read_tex(tex, names.matrices, names.functions), names.idents)
+            python = to_python(_read_in(tex, names), names.idents)
         except (ValueError, TypeError):
             continue
         if _conforms(checker, python):
             return True
     return False
+
+
+def conforms(tex: str, checker: Checker, names) -> bool | None:
+    """Does an expression read back in these names have a value (True), have shapes that do not
+    fit (False), or not read at all (None)?"""
+    try:
+        python = to_python(_read_in(tex, names), names.idents)
+    except (ValueError, TypeError):
+        return None
+    return _conforms(checker, python)

@@ -5,7 +5,8 @@ An entry is tied to what the reader sees by the printer: the expression in `show
 the site's own TeX printer, must be the formula's TeX (in the normal form of formula_match).
 It is then proved by the derivation checker, so a wrong formula cannot pass as a checked one:
 
-    - tex: 'dZ = A - Y'              # the formula as the page writes it
+    - tex: 'dZ = A - Y'              # the formula as the page writes it (an expression alone:
+                                     # its shapes fit, or, marked wrong, do not)
       context: dls-output            # symbols, sizes, matrices, define, names, functions
       # without `show`, the TeX itself is read back (tests/tex_reader.py) in the context's
       # names and proved there; with `show`, the expression must print as the TeX:
@@ -35,8 +36,8 @@ from hooks.math.derivation import (
     TexPrinter,
     _parse_expr,
 )
-from tests.formula_holds import verdict
-from tests.formula_match import norm
+from tests.formula_holds import conforms, verdict
+from tests.formula_match import norm, split_relations
 from tests.tex_reader import names_of
 
 REGISTER = Path(__file__).with_name("formula_checks.yaml")
@@ -118,6 +119,12 @@ def context_checker(entry: Entry):
 
 def verify(entry: Entry) -> str | None:
     """None when the entry is printed as its TeX and proved (or, if wrong, disproved)."""
+    if not entry.show and not split_relations(entry.tex)[1]:  # an expression alone
+        fits = conforms(entry.tex, *context_checker(entry))
+        if fits is (not entry.wrong):
+            return None
+        return f"{entry.where()}: read back in its context's names, its shapes " + (
+            "fit (it is marked wrong, so they must not)" if fits else "do not fit, or it cannot be read")
     if not entry.show:
         found = verdict(entry.tex, [context_checker(entry)])
         if found == ("fails" if entry.wrong else "holds"):
@@ -143,6 +150,7 @@ def by_tex() -> dict[str, list[Entry]]:
 
 
 def registered(tex: str, page: str, wrong: bool = False) -> Entry | None:
+    """The register entry for this formula on this page (a wrong one for a formula marked wrong)."""
     for entry in by_tex().get(norm(tex), []):
         if entry.applies_to(page) and entry.wrong == wrong:
             return entry

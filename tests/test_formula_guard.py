@@ -96,3 +96,19 @@ def test_a_broken_formula_fails_naming_page_and_line(page, good, bad):
 def test_counts_are_reported(capsys):
     tally = counts(REPORT)
     assert tally["proved"] + tally["registered"] > 0
+
+
+def test_a_true_formula_marked_wrong_fails():
+    page = "dz-a-minus-y.md"
+    text = (DOCS / page).read_text("utf8")
+    good = "$dZ = A - Y$, $dw"
+    assert good in text
+    line = text[: text.index(good)].count("\n") + 1
+    report = page_report(text.replace(good, "$dZ = A - Y${.wrong}, $dw", 1), f"docs/{page}")
+    found = problems(report, backlog())
+    assert any(p.startswith(f"docs/{page}:{line}: ") and "marked wrong" in p for p in found), found
+
+
+def test_the_pages_mark_quoted_and_wrong_formulas():
+    tally = counts(REPORT)
+    assert tally["quoted"] >= 40 and tally["wrong"] >= 3, tally
