@@ -74,10 +74,10 @@ def _equal(checker: Checker, left, right) -> bool:
         differences = checker.difference(left, right)
     except DerivationError:
         return False
-    if all(e == 0 or sp.cancel(sp.together(e)) == 0 for e in differences):
-        return True  # proved symbolically
-    # checked numerically, at random points of the checker's ranges (sympy's simplify would
-    # prove it too, at up to seconds a formula)
+    if all(e == 0 for e in differences):
+        return True  # the same expression
+    # checked numerically, at random points of the checker's ranges: cancellation or sympy's
+    # simplify would prove most of them too, at up to seconds a formula
     return numerically_zero(checker, differences)
 
 

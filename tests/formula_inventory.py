@@ -23,7 +23,7 @@ class Formula:
     page: str  # docs/<name>.md
     line: int  # 1-based line in the page's Markdown
     tex: str  # the TeX between the dollars (or the answer's Unicode text)
-    where: str  # "prose", "display", "note" (a why:/wrong: note) or "answer"
+    where: str  # "prose", "display", "note" (a why:/wrong: note), "formula" (front matter) or "answer"
     marker: str = ""  # "quoted" or "wrong" when the page marks the formula so
 
     def __str__(self) -> str:
@@ -86,13 +86,17 @@ def _scan(text: str, page: str, line0: int, where_inline: str) -> list[Formula]:
         mark = MARK.match(text, end)
         lead = len(tex) - len(tex.lstrip())  # a display formula starts on the line after its $$
         line = line0 + text.count("\n", 0, start + lead)
-        # formulas set side by side with \quad or \qquad are read one by one
-        for piece in re.split(r",?\s*\\q?quad\s*", " ".join(tex.split())):
-            if piece.strip():
-                found.append(Formula(page, line, piece.strip(), "display" if display else where_inline,
-                                     mark[1] if mark else ""))
+        for piece in pieces(tex):
+            found.append(Formula(page, line, piece, "display" if display else where_inline,
+                                 mark[1] if mark else ""))
         i = end
     return found
+
+
+def pieces(tex: str) -> list[str]:
+    """Formulas set side by side with \\quad or \\qquad, or joined by \\Rightarrow, read one by one."""
+    parts = re.split(r",?\s*\\(?:q?quad|Rightarrow|;\\Rightarrow\\;)\s*", " ".join(tex.split()))
+    return [p.strip().strip(";").strip() for p in parts if p.strip().strip(";").strip()]
 
 
 def note_formulas(text: str, page: str) -> list[Formula]:
@@ -120,6 +124,9 @@ def page_formulas(path: Path) -> list[Formula]:
 def formulas_in(text: str, page: str) -> list[Formula]:
     found = _scan(_blank_code(text), page, 1, "prose") + note_formulas(text, page)
     meta, _ = front_matter(text)
+    if meta.get("formula"):  # the TeX the "copy as a forum reply" button quotes
+        line = next(k for k, t in enumerate(text.split("\n"), 1) if t.startswith("formula:"))
+        found += [Formula(page, line, piece, "formula") for piece in pieces(str(meta["formula"]))]
     if meta.get("answer"):
         line = next(k for k, t in enumerate(text.split("\n"), 1) if t.startswith("answer:"))
         found.append(Formula(page, line, " ".join(str(meta["answer"]).split()), "answer"))

@@ -48,7 +48,7 @@ def test_every_answer_is_checked_against_checked_formulas():
 def test_the_inventory_sees_every_kind_of_place():
     formulas = all_formulas()
     places = {f.where for f in formulas}
-    assert places == {"prose", "display", "note", "answer"}
+    assert places == {"prose", "display", "note", "formula", "answer"}
     kinds = {kind(f) for f in formulas}
     assert {"bare", "value", "formula"} <= kinds
 
