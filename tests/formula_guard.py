@@ -3,7 +3,9 @@
 A formula (anything beyond a bare symbol, a shape, a value given to a symbol or a condition
 on one, see formula_inventory.kind) must be one of:
 
-- (a) "proved":     a checked step of its page, a chain of its checked equalities, or a piece
+- (a) "inserted":   `\\step{id}` in the page's math, which hooks/math/formula_refs.py replaces
+                    by that step as its derivation prints it (one source);
+      "proved":     a checked step of its page, a chain of its checked equalities, or a piece
                     of one (formula_match);
 - (b) "registered": proved by an entry of tests/formula_checks.yaml (formula_register);
       "holds":      read back in the names of one of its page's derivations, or of a context of
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from hooks.math.formula_refs import REFERENCE, step_tex
 from tests.formula_holds import evaluates_in, holds_in, holds_on_page, page_contexts
 from tests.formula_inventory import DOCS, Formula, formulas_in, kind
 from tests.formula_match import _facts_of, disproved_on_page, proved_on_page
@@ -29,7 +32,11 @@ BACKLOG = Path(__file__).with_name("formula_backlog.txt")
 
 
 def status(formula: Formula, facts, text: str = "") -> str:
-    """How a formula is accounted for, or "unchecked" / "wrong-not-disproved"."""
+    """How a formula is accounted for, or "unchecked" / "wrong-not-disproved" / "unresolved"."""
+    if "\\step" in formula.tex:
+        steps = step_tex(text, formula.page) if text else {}
+        ids = [m["id"] for m in REFERENCE.finditer(formula.tex)]
+        return "inserted" if ids and all(i in steps for i in ids) else "unresolved"
     if formula.marker == "quoted":
         return "quoted"
     if formula.marker == "wrong":
@@ -78,7 +85,9 @@ def site_report() -> list[tuple[Formula, str]]:
 def problems(report, waived: set[tuple[str, str]]) -> list[str]:
     bad = []
     for formula, state in report:
-        if state == "wrong-not-disproved":
+        if state == "unresolved":
+            bad.append(f"{formula}: \\step{{…}} names no derivation step of this page")
+        elif state == "wrong-not-disproved":
             bad.append(f"{formula}: marked wrong, but no wrong step or register entry disproves it")
         elif state == "unchecked" and (formula.page, formula.tex) not in waived:
             bad.append(f"{formula}: not a checked step, not in tests/formula_checks.yaml, "

@@ -112,3 +112,31 @@ def test_a_true_formula_marked_wrong_fails():
 def test_the_pages_mark_quoted_and_wrong_formulas():
     tally = counts(REPORT)
     assert tally["quoted"] >= 40 and tally["wrong"] >= 3, tally
+
+
+# --- (a) by reference: \step{id} is replaced by the step as its derivation prints it --------
+
+def test_a_step_reference_is_replaced_by_the_printed_step():
+    from hooks.math.formula_refs import expand, step_tex
+
+    text = (DOCS / "same-gradient.md").read_text("utf8")
+    assert r"$\step{linear-dl-df}$" in text
+    lhs, rhs, wrong = step_tex(text)["linear-dl-df"]
+    assert not wrong and f"${lhs} = {rhs}$" in expand(text, "docs/same-gradient.md")
+    assert r"\step" not in expand(text, "docs/same-gradient.md")
+
+
+def test_a_reference_to_a_missing_step_fails_naming_page_and_line():
+    from mkdocs.exceptions import PluginError
+
+    from hooks.math.formula_refs import expand
+
+    page = "same-gradient.md"
+    text = (DOCS / page).read_text("utf8")
+    good = r"$\step{linear-dl-df}$"
+    line = text[: text.index(good)].count("\n") + 1
+    broken_text = text.replace(good, r"$\step{linear-dl-dz}$", 1)
+    with pytest.raises(PluginError, match=rf"docs/{page}:{line}: .*linear-dl-dz"):
+        expand(broken_text, f"docs/{page}")
+    found = problems(page_report(broken_text, f"docs/{page}"), backlog())
+    assert any(p.startswith(f"docs/{page}:{line}: ") and "names no derivation step" in p for p in found)
