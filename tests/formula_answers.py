@@ -14,9 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from tests.formula_inventory import DOCS, front_matter
-from tests.formula_match import _facts_of, proved_on_page
-from tests.formula_register import REGISTER, registered
+from tests.formula_guard import status
+from tests.formula_inventory import DOCS, Formula, front_matter
+from tests.formula_match import _facts_of
+from tests.formula_register import REGISTER
+
+CHECKED = {"inserted", "proved", "registered", "holds", "conforms"}
 
 SUPERSCRIPT = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
 SUBSCRIPT = str.maketrans("0123456789ijkn", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙ")
@@ -42,9 +45,16 @@ def _group(tex: str, start: int) -> tuple[str, int]:
 
 def _compound(text: str) -> bool:
     """Does a fraction's part need brackets once the fraction is written with a slash?"""
-    stripped = text.strip()
-    if re.fullmatch(r"\(.*\)", stripped) and stripped.count("(") == 1:
-        return False
+    stripped = text.strip().rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")
+    if stripped.startswith("("):
+        depth = 0
+        for k, char in enumerate(stripped):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0:
+                if k == len(stripped) - 1:
+                    return False  # one bracketed group, maybe squared
+                break
+    stripped = re.sub(r"\^−?\w+", "", stripped)  # e^−z is one factor
     return bool(re.search(r"[ +−\-]", stripped.replace("∂", "")))
 
 
@@ -67,7 +77,7 @@ def to_unicode(tex: str) -> str:
             else:
                 body, k = tex[k + 1], k + 2
             body = to_unicode(body)
-            if not sub and re.fullmatch(r"[\[(].*[\])]|ᵀ|′|.*[\]]ᵀ", body):
+            if not sub and re.fullmatch(r"[\[(].*[\])][ᵀ′]?|ᵀ|′", body):
                 out.append(body)  # a layer or example index, a transpose, a prime: as written
             elif not sub and all(c in "0123456789+-()" for c in body.replace("−", "-")):
                 out.append(body.replace("−", "-").translate(SUPERSCRIPT))
@@ -130,8 +140,9 @@ def answer_problems(pages: list[Path] | None = None, entries: list[dict] | None 
                 bad.append(f"{where}: its TeX reads `{to_unicode(tex)}`")
             elif not spaced(unicode).search(left):
                 bad.append(f"{where}: not in the answer")
-            elif not (proved_on_page(tex, facts) or registered(tex, page)):
-                bad.append(f"{where}: `{tex}` is not a checked step or register entry")
+            elif status(Formula(page, line, tex, "prose"), facts, text) not in CHECKED:
+                bad.append(f"{where}: `{tex}` is not a checked step, a register entry or a formula "
+                           "that holds in a derivation's or register context's names")
             left = spaced(unicode).sub(" ", left, count=1)
         match = LEFT_OVER.search(left)
         pending = (page, f"answer: {answer}") in waived

@@ -35,7 +35,7 @@ def _symbols(tex: str) -> frozenset[str] | None:
 def in_names(tex: str, names) -> bool:
     """A quick test before reading a formula in one derivation's names: does it use only them?"""
     used = _symbols(tex)
-    return used is not None and used <= names.idents.keys()
+    return used is not None and used <= names.idents.keys() | names.functions
 
 
 def _read_in(tex: str, names):
