@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.math.derivation import DerivationError, check, parse
+from hooks.math.derivation import DerivationError, check, parse, render
 from hooks.math.fences import iter_fences
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -156,3 +156,51 @@ def test_a_shape_mismatch_is_reported():
     )
     with pytest.raises(DerivationError, match=re.escape("does not conform")):
         check(parse(source, page="docs/x.md", line=1))
+
+
+# --- shape badges are the shapes of the computed values ----------------------------------
+
+def badge_of(page: str, derivation_id: str, step_id: str) -> str | None:
+    fence = fence_on(page, derivation_id)
+    html = render(parse(fence.body, page=f"docs/{page}", line=fence.line))
+    row = re.search(rf'<div class="step(?: step-wrong)?" id="{step_id}">(.*?)<div class="step-why">',
+                    html, re.S)
+    assert row, f"docs/{page} has no step {step_id} in {derivation_id}"
+    badge = re.search(r'class="step-shape" title="shape">'
+                      r'<span class="arithmatex">\\\(\\displaystyle (.*?)\\\)', row[1])
+    return badge[1] if badge else None
+
+
+@pytest.mark.parametrize(("page", "derivation", "step", "shape"), [
+    ("notation.md", "lab-matrix-derivation", "lab-cost", None),  # the cost is a number
+    ("shapes.md", "mls-rows", "mls-dj-db", None),  # MLS's dJ/db is a number
+    ("shapes.md", "mls-rows", "mls-dj-dw", r"(n,\ 1)"),
+    ("hidden-layer.md", "lab-hidden", "lab-db1", r"(n_{h},\ 1)"),
+    ("dz-a-minus-y.md", "lab-gradient", "lab-dl-db", r"(1,\ 1)"),  # a (1, 1) matrix is still a matrix
+])
+def test_a_badge_is_the_shape_of_the_value_and_a_number_has_none(page, derivation, step, shape):
+    assert badge_of(page, derivation, step) == shape
+
+
+# --- a stated upstream gradient is the one the checker differentiates with ----------------
+
+GIVENS = [param for param in DERIVATIONS if "given:" in param.values[1].body]
+
+
+@pytest.mark.parametrize(("page", "fence"), GIVENS)
+def test_a_given_gradient_is_the_gradient_of_the_loss_that_is_checked(page, fence):
+    import ast
+
+    from hooks.math.derivation import Checker
+
+    deriv = parse(fence.body, page=f"docs/{page}", line=fence.line)
+    checker = Checker(deriv)
+    for gradient, value in deriv.given.items():
+        derived = checker.eval(ast.parse(gradient, mode="eval").body)
+        stated = checker.eval(ast.parse(value, mode="eval").body)
+        assert all(checker.is_zero(e) for e in checker.difference(derived, stated)), (
+            f"docs/{page}:{fence.line}: {gradient} is not {value}")
+
+
+def test_the_site_states_its_upstream_gradients():
+    assert len(GIVENS) >= 40

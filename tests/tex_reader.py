@@ -25,8 +25,10 @@ API:
 - ``canonical_name(tex)``: the name ``read_tex`` gives the symbol written ``tex``.
 - ``subexpressions(expr)``: every compound sub-expression, outermost first.
 - ``read_back_page(html, markdown, page)``: every checked side of every derivation step (and of
-  every "where"/"given" line) on a built page, read back, with what the checker needs to
-  compare it (see ``tests/test_readback.py``).
+  every "where"/"given" line) on a built page, read back (``ReadBack.expr``) and written in the
+  fences' syntax (``ReadBack.readings``); ``same_value`` compares one with the checker (see
+  ``tests/test_readback.py``). ``page_names(markdown)``: the matrices and functions of a page's
+  fences, to read its prose formulas with ``read_tex``.
 """
 
 from __future__ import annotations
@@ -274,10 +276,10 @@ class _Parser:
                 scalar = scalar * factor.expr
         kinds = {("odot" if op == "odot" else "product") for op in ops}
         if len(kinds) > 1:
-            shown = " ".join(f"{'⊙' if op == 'odot' else '·'} {sp.sstr(m)}" for op, m in zip(ops, mats[1:],
-                                                                                          strict=True))
+            shown = " ".join(f"{'⊙' if op == 'odot' else '·'} {_show(m)}" for op, m in zip(ops, mats[1:],
+                                                                                       strict=True))
             raise AmbiguousTeX(
-                f"`{self.tex}` mixes a matrix product and ⊙ without brackets: {sp.sstr(mats[0])} {shown}"
+                f"`{self.tex}` mixes a matrix product and ⊙ without brackets: {_show(mats[0])} {shown}"
             )
         if not mats:
             return scalar
@@ -315,8 +317,13 @@ class _Parser:
                 name = _add_sub(name, text)
                 value = self.symbol(name)
                 continue
-            transpose = r"\top" in group or "T" == text
-            rest = [t for t in group if t != r"\top"] if transpose else group
+            # ^{\top}, ^{T}, and ^{[l]\top} or ^{[l]T} (a layer's name, then its transpose)
+            transpose = r"\top" in group or group[-1:] == ["T"] and (
+                len(group) == 1 or DECORATION.match("".join(_spaced(group[:-1]))) is not None)
+            if r"\top" in group:
+                rest = [t for t in group if t != r"\top"]
+            else:
+                rest = group[:-1] if transpose else group
             rest_text = "".join(_spaced(rest))
             if name is not None and rest and DECORATION.match(rest_text):
                 name = _add_sup(name, rest_text)
@@ -369,7 +376,7 @@ class _Parser:
             return self.bracketed(), None
         if token == "{":
             return self.group_expr(), None
-        if token == r"\frac":
+        if token in (r"\frac", r"\dfrac", r"\tfrac"):
             self.take()
             return self.fraction(), None
         if token == r"\sum":
@@ -430,8 +437,9 @@ class _Parser:
         if self.peek() == "_":
             self.take()
             lower = "".join(self.group_tokens())
-            self.take("^")
-            self.group_tokens()  # the upper limit: the sum runs over every column or example
+            if self.peek() == "^":
+                self.take()
+                self.group_tokens()  # the upper limit: the sum runs over every column or example
             index = lower.split("=")[0]
         body = self.postfix()
         if index is None:
@@ -443,6 +451,12 @@ class _Parser:
             base = base[:-2] if base.endswith("^{") else base + "}"
             return SumAll(self.symbol(base))
         raise UnreadableTeX(f"cannot read the sum over {index} in `{self.tex}`")
+
+
+def _show(term) -> str:
+    """A factor as a message names it: a sum in brackets."""
+    text = sp.sstr(term)
+    return f"({text})" if isinstance(term, sp.Add) else text
 
 
 def _power(base, exponent):
@@ -706,6 +720,22 @@ def names_of(deriv) -> FenceNames:
     return FenceNames(idents, matrices, functions, alternatives)
 
 
+def page_names(page_markdown: str) -> tuple[set[str], set[str]]:
+    """The canonical names of every matrix and function in a page's derivation fences: what
+    `read_tex` needs to read a formula written in the page's prose."""
+    from hooks.math.derivation import parse
+    from hooks.math.fences import iter_fences
+
+    matrices: set[str] = set()
+    functions: set[str] = set()
+    for fence in iter_fences(page_markdown):
+        if fence.language == "derivation":
+            names = names_of(parse(fence.body))
+            matrices |= names.matrices
+            functions |= names.functions
+    return matrices, functions
+
+
 def read_back_page(page_html: str, page_markdown: str, page: str = "?") -> list[ReadBack]:
     """Read back every checked side of every derivation step on one built page.
 
@@ -738,18 +768,37 @@ def read_back_page(page_html: str, page_markdown: str, page: str = "?") -> list[
         for part in PART.finditer(block):
             if part["part"] in ("where-line", "given-line"):
                 kind = part["part"].split("-")[0]
-                for tex in annotations(part["body"]):
-                    parts.append((kind, f"{kind}:{part['name']}", tex))
+                texs = annotations(part["body"])  # the definition; a shape may follow
+                if texs:
+                    parts.append((kind, f"{kind}:{html_module.unescape(part['name'])}", texs[0]))
         for step_id, side, tex in parts:
-            item = ReadBack(page, deriv.id, step_id, side, tex)
-            try:
-                item.expr = read_tex(tex, names.matrices, names.functions)
-                if not isinstance(item.expr, sp.Rel):
-                    item.readings = readings(item.expr, names)
-                    item.python = item.readings[0]
-            except (AmbiguousTeX, UnreadableTeX, Untranslatable) as err:
-                item.error = f"{type(err).__name__}: {err}"
-            out.append(item)
+            out += _read_side(page, deriv.id, step_id, side, tex, names)
+    return out
+
+
+def _read_side(page: str, derivation: str, step: str, side: str, tex: str,
+               names: FenceNames) -> list[ReadBack]:
+    """One read-back item; a where/given line `name = value` gives two, its sides `...:lhs`, `...:rhs`."""
+    try:
+        expr = read_tex(tex, names.matrices, names.functions)
+    except (AmbiguousTeX, UnreadableTeX) as err:
+        return [ReadBack(page, derivation, step, side, tex, error=f"{type(err).__name__}: {err}")]
+    if isinstance(expr, sp.Rel):
+        if side in ("lhs", "rhs") or not isinstance(expr, sp.Eq):
+            error = "UnreadableTeX: a relation inside a side"
+            return [ReadBack(page, derivation, step, side, tex, error=error)]
+        sides = [(f"{side}:lhs", expr.lhs), (f"{side}:rhs", expr.rhs)]
+    else:
+        sides = [(side, expr)]
+    out = []
+    for name, value in sides:
+        item = ReadBack(page, derivation, step, name, tex, expr=value)
+        try:
+            item.readings = readings(value, names)
+            item.python = item.readings[0]
+        except Untranslatable as err:
+            item.error = f"Untranslatable: {err}"
+        out.append(item)
     return out
 
 
@@ -789,44 +838,57 @@ def opaque_checker(deriv):
     return OpaqueDerivatives(deriv)
 
 
-def algebra(node: ast.expr):
+def algebra(node: ast.expr, expand: dict | None = None):
     """A fence expression as a sympy term in which `*` (a number times anything, or ⊙) is sympy's
     commutative, associative product and `@` an ordered MatProd. Two expressions with the same
     term are equal whatever their names hold: the cheap first test of `same_value`."""
     if isinstance(node, ast.Constant):
         return sp.nsimplify(node.value)
     if isinstance(node, ast.Name):
+        if expand and node.id in expand:
+            return algebra(expand[node.id])
         return sp.Symbol(node.id)
     if isinstance(node, ast.Attribute) and node.attr == "T":
-        return T(algebra(node.value))
+        return T(algebra(node.value, expand))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -algebra(node.operand)
+        return -algebra(node.operand, expand)
     if isinstance(node, ast.BinOp):
-        left, right = algebra(node.left), algebra(node.right)
+        left, right = algebra(node.left, expand), algebra(node.right, expand)
         operations = {ast.Add: lambda: left + right, ast.Sub: lambda: left - right,
                       ast.Mult: lambda: left * right, ast.Div: lambda: left / right,
                       ast.Pow: lambda: left**right, ast.MatMult: lambda: MatProd(left, right)}
         return operations[type(node.op)]()
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = "d" if node.func.id == "grad" else node.func.id
-        return sp.Function(f"call_{name}")(*(algebra(a) for a in node.args))
+        return sp.Function(f"call_{name}")(*(algebra(a, expand) for a in node.args))
     raise Untranslatable(f"cannot compare `{ast.unparse(node)}`")
 
 
 def _flat(term):
-    """MatProd(MatProd(a, b), c) -> MatProd(a, b, c): the matrix product is associative."""
+    """MatProd(MatProd(a, b), c) -> MatProd(a, b, c): the matrix product is associative, and a
+    number inside it comes out: (2 Xᵀ)(S − Y) = 2 (Xᵀ(S − Y))."""
     if isinstance(term, MatProd):
-        args = []
+        args, number = [], sp.Integer(1)
         for arg in (_flat(a) for a in term.args):
-            args += arg.args if isinstance(arg, MatProd) else [arg]
-        return MatProd(*args)
+            coefficient, rest = arg.as_coeff_Mul() if isinstance(arg, sp.Mul) else (sp.Integer(1), arg)
+            number *= coefficient
+            args += rest.args if isinstance(rest, MatProd) else [rest]
+        return number * MatProd(*args)
     if term.args:
         return term.func(*(_flat(a) for a in term.args))
     return term
 
 
-def same_term(python: str, reference: ast.expr) -> bool:
-    read, shown = _flat(algebra(ast.parse(python, mode="eval").body)), _flat(algebra(reference))
+def same_term(python: str, reference: ast.expr, deriv=None) -> bool:
+    """Whether the two are equal as terms. A defined name that is one function applied to a
+    name (`a: sigma(z)`, `one_C: ones(C)`) is replaced by its definition on both sides first."""
+    expand = {}
+    for name, value in (deriv.define.items() if deriv is not None else ()):
+        node = ast.parse(value, mode="eval").body
+        if isinstance(node, ast.Call) and all(isinstance(a, ast.Name) for a in node.args):
+            expand[name] = node
+    read = _flat(algebra(ast.parse(python, mode="eval").body, expand))
+    shown = _flat(algebra(reference, expand))
     return read == shown or sp.expand(read - shown) == 0
 
 
@@ -857,7 +919,7 @@ def same_value(checker, python: str, reference, opaque=None) -> bool:
         return all(checker.is_zero(e) for e in differences)
 
     try:
-        if same_term(python, reference):
+        if same_term(python, reference, getattr(checker, "d", None)):
             return True
     except Untranslatable:
         pass

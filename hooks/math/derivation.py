@@ -71,10 +71,12 @@ class Derivation:
     sizes: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     functions: dict[str, str] = field(default_factory=dict)
+    given: dict[str, str] = field(default_factory=dict)
     layers: bool = False
     shapes: bool = True
     page: str = "?"
     line: int = 0
+    stand_ins: set[str] = field(default_factory=set)  # losses defined only through a given gradient
 
     def where(self, step: Step | None = None) -> str:
         at = f"{self.page}:{self.line}, derivation '{self.id}'"
@@ -82,6 +84,7 @@ class Derivation:
 
 
 ANCHOR = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+GIVEN = re.compile(r"(?:grad|d)\(\s*(?P<f>\w+)\s*,\s*(?P<x>\w+)\s*\)")
 RELATION = re.compile(r"(?<![=<>!])=(?!=)")
 
 
@@ -122,6 +125,25 @@ def parse(source: str, page: str = "?", line: int = 0) -> Derivation:
     )
     if not ANCHOR.match(deriv.id):
         raise DerivationError(f"{deriv.where()}: id must be lowercase words joined by '-'")
+    for key, value in (data.get("given") or {}).items():
+        match = GIVEN.fullmatch(str(key).strip())
+        if not match:
+            raise DerivationError(
+                f"{deriv.where()}: a given is written `grad(J, Z): expression`, not `{key}`")
+        f, x = match["f"], match["x"]
+        if f in deriv.define and f not in deriv.stand_ins:
+            raise DerivationError(f"{deriv.where()}: {f} is both defined and given a gradient")
+        if str(key).startswith("grad") and x not in deriv.matrices:
+            raise DerivationError(f"{deriv.where()}: the gradient in `given: {key}` is by {x}: "
+                                  "declare its shape under matrices")
+        _parse_expr(str(value), f"{deriv.where()}, given {key}")
+        deriv.given[str(key).strip()] = str(value)
+        # A loss whose gradient by Z is the given G, whatever G holds: sum(G * Z) is linear in Z.
+        # Only this first derivative enters the chain rule, so it stands for any loss with that G.
+        # Several givens of one loss (by z_1, by z_2, ...) add up.
+        term = f"sum(({value}) * {x})"
+        deriv.define[f] = f"{deriv.define[f]} + {term}" if f in deriv.stand_ins else term
+        deriv.stand_ins.add(f)
     for raw in data["steps"]:
         step_id = str(raw.get("id", ""))
         where = f"{deriv.where()}, step '{step_id}'"
@@ -164,8 +186,26 @@ PREC_ADD, PREC_MUL, PREC_NEG, PREC_POW, PREC_ATOM = 1, 2, 3, 4, 5
 
 
 def paren(tex: str) -> str:
-    """Parentheses that grow with their content only when it holds a fraction."""
-    return rf"\left({tex}\right)" if "\\frac" in tex or "\\sum" in tex else f"({tex})"
+    """Parentheses that grow with their content when it holds a fraction, and that are a size
+    larger when the content itself opens with a bracket, so that two never look like one pair."""
+    if "\\frac" in tex or "\\sum" in tex:
+        return rf"\left({tex}\right)"
+    if tex.startswith(("(", r"\left(", r"\bigl(")):
+        return rf"\bigl({tex}\bigr)"
+    return f"({tex})"
+
+
+def enclosed(tex: str) -> bool:
+    """Whether one pair of brackets encloses the whole of `tex`, as in `(1 + e^{-z})`."""
+    for opening, closing in (("(", ")"), (r"\left(", r"\right)"), (r"\bigl(", r"\bigr)")):
+        if tex.startswith(opening) and tex.endswith(closing):
+            depth, opened = 0, False
+            for index, char in enumerate(tex):
+                depth += (char == "(") - (char == ")")
+                opened = opened or depth > 0
+                if opened and depth == 0:
+                    return index == len(tex) - 1
+    return False
 
 
 class TexPrinter:
@@ -173,6 +213,7 @@ class TexPrinter:
 
     def __init__(self, deriv: Derivation) -> None:
         self.d = deriv
+        self._grouped: set[int] = set()  # first terms bracketed like the rest of their sum
 
     # names ---------------------------------------------------------------
     def name(self, ident: str, transpose: bool = False) -> str:
@@ -213,9 +254,38 @@ class TexPrinter:
     def tex(self, node: ast.expr) -> str:
         return self._tex(node)[0]
 
-    def _wrap(self, node: ast.expr, min_prec: int) -> str:
+    def _wrap(self, node: ast.expr, min_prec: int, clash: str | None = None) -> str:
+        """The TeX of an operand, bracketed when it binds less tightly than `min_prec`, when it is
+        a product of the kind `clash` (a ⊙ product inside a matrix product, or the reverse: a
+        reader gives them no precedence over each other), or when it is the first term of a sum
+        whose other terms are bracketed sums (`_even_sums`)."""
         text, prec = self._tex(node)
-        return paren(text) if prec < min_prec else text
+        if prec < min_prec or (clash and self.product_kind(node) == clash) or id(node) in self._grouped:
+            return paren(text)
+        return text
+
+    def product_kind(self, node: ast.expr) -> str | None:
+        """'matmul' for A @ B, 'hadamard' for A * B of two matrices, else None."""
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            return "matmul"
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            if self.is_matrix(node.left) and self.is_matrix(node.right):
+                return "hadamard"
+        return None
+
+    def _even_sums(self, node: ast.BinOp) -> None:
+        """In a + (b - c) + (d - e) written as (a - x) + (b - c) + ..., Python keeps no bracket
+        around the first term; put it back, so that every term of the sum is grouped alike."""
+        additive = (ast.Add, ast.Sub)
+        rights, current = [], node
+        while isinstance(current, ast.BinOp) and isinstance(current.op, additive):
+            if not (isinstance(current.right, ast.BinOp) and isinstance(current.right.op, additive)):
+                break
+            rights.append(current.right)
+            current = current.left
+        first_is_a_sum = isinstance(current, ast.BinOp) and isinstance(current.op, additive)
+        if rights and first_is_a_sum and current is not node:
+            self._grouped.add(id(current))
 
     def _tex(self, node: ast.expr) -> tuple[str, int]:
         if isinstance(node, ast.Constant):
@@ -225,7 +295,10 @@ class TexPrinter:
         if isinstance(node, ast.Attribute) and node.attr == "T":
             if isinstance(node.value, ast.Name):
                 return self.name(node.value.id, transpose=True), PREC_ATOM
-            return paren(self.tex(node.value)) + r"^{\top}", PREC_ATOM
+            text = self.tex(node.value)
+            if isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "ones":
+                return text + r"^{\top}", PREC_ATOM  # a row of ones: \mathbf{1}_{m}^{\top}
+            return paren(text) + r"^{\top}", PREC_ATOM
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return "-" + self._wrap(node.operand, PREC_MUL), PREC_NEG
         if isinstance(node, ast.BinOp):
@@ -236,10 +309,10 @@ class TexPrinter:
 
     def _binop(self, node: ast.BinOp) -> tuple[str, int]:
         op = node.op
-        if isinstance(op, ast.Add):
-            return f"{self._wrap(node.left, PREC_ADD)} + {self._wrap(node.right, PREC_MUL)}", PREC_ADD
-        if isinstance(op, ast.Sub):
-            return f"{self._wrap(node.left, PREC_ADD)} - {self._wrap(node.right, PREC_MUL)}", PREC_ADD
+        if isinstance(op, (ast.Add, ast.Sub)):
+            self._even_sums(node)
+            sign = "+" if isinstance(op, ast.Add) else "-"
+            return f"{self._wrap(node.left, PREC_ADD)} {sign} {self._wrap(node.right, PREC_MUL)}", PREC_ADD
         if isinstance(op, ast.Div):
             left = node.left
             if isinstance(left, ast.UnaryOp) and isinstance(left.op, ast.USub):
@@ -247,16 +320,21 @@ class TexPrinter:
                 return rf"-\frac{{{self.tex(left.operand)}}}{{{self.tex(node.right)}}}", PREC_NEG
             return rf"\frac{{{self.tex(left)}}}{{{self.tex(node.right)}}}", PREC_MUL
         if isinstance(op, ast.Pow):
-            base = self._wrap(node.left, PREC_ATOM)
-            if "^" in base and not base.startswith(r"\left("):
-                base = f"({base})"  # A^{[1]} squared is (A^{[1]})^{2}, never a double superscript
-            return f"{base}^{{{self.tex(node.right)}}}", PREC_POW
+            text, prec = self._tex(node.left)
+            if (prec < PREC_ATOM or "^" in text) and not enclosed(text):
+                # (1 + e^{-z})^{-1}; A^{[1]} squared is (A^{[1]})^{2}, never a double superscript
+                text = paren(text)
+            return f"{text}^{{{self.tex(node.right)}}}", PREC_POW
         if isinstance(op, ast.MatMult):
-            return rf"{self._wrap(node.left, PREC_MUL)}\,{self._wrap(node.right, PREC_POW)}", PREC_MUL
+            left = self._wrap(node.left, PREC_MUL, clash="hadamard")
+            right = self._wrap(node.right, PREC_POW, clash="hadamard")
+            return rf"{left}\,{right}", PREC_MUL
         if isinstance(op, ast.Mult):
-            left, right = self._wrap(node.left, PREC_MUL), self._wrap(node.right, PREC_POW)
             if self.is_matrix(node.left) and self.is_matrix(node.right):
+                left = self._wrap(node.left, PREC_MUL, clash="matmul")
+                right = self._wrap(node.right, PREC_POW, clash="matmul")
                 return rf"{left} \odot {right}", PREC_MUL
+            left, right = self._wrap(node.left, PREC_MUL), self._wrap(node.right, PREC_POW)
             left_is_d = isinstance(node.left, ast.Call) and getattr(node.left.func, "id", "") in ("d", "grad")
             if left_is_d or self._fraction_like(node.right):
                 return rf"{left} \cdot {right}", PREC_MUL
@@ -282,7 +360,7 @@ class TexPrinter:
         if fname == "exp":
             return f"e^{{{inner}}}"
         if fname == "ones":
-            return r"\mathbf{1}"
+            return rf"\mathbf{{1}}_{{{self.tex(args[0])}}}"
         if fname == "sum_cols":
             return rf"\sum_{{i=1}}^{{m}} {self._wrap(args[0], PREC_POW)}_{{:,i}}"
         if fname == "diag":
@@ -290,7 +368,11 @@ class TexPrinter:
         if fname == "sum":
             arg = args[0]
             if isinstance(arg, ast.Name):
-                return rf"\sum_{{i=1}}^{{m}} {self.name(arg.id)}^{{(i)}}"
+                name = self.name(arg.id)
+                if name.endswith("}") and "^{" in name:
+                    head, sup = name.rsplit("^{", 1)
+                    return rf"\sum_{{i=1}}^{{m}} {head}^{{{sup[:-1]}(i)}}"
+                return rf"\sum_{{i=1}}^{{m}} {name}^{{(i)}}"
             return rf"\sum {self._wrap(arg, PREC_POW)}"
         if fname == "indicator":
             return rf"\mathbb{{I}}\left[{inner} > 0\right]"
@@ -309,7 +391,9 @@ class TexPrinter:
         return self.shape(node) is not None
 
     def shape(self, node: ast.expr) -> tuple | None:
-        """The symbolic shape (rows, cols) of an expression, or None for a scalar."""
+        """A guess at the symbolic shape (rows, cols) of an expression from its declared names, or
+        None for a scalar: it decides ⊙ against a plain product while printing, and names the
+        sizes of a badge. The badge's shape itself is the computed value's (`shape_badge`)."""
         if isinstance(node, ast.Name):
             spec = self.d.matrices.get(node.id)
             return tuple(spec) if spec else None
@@ -340,12 +424,6 @@ class TexPrinter:
     @staticmethod
     def _dim_text(node: ast.expr) -> str:
         return node.id if isinstance(node, ast.Name) else ast.unparse(node)
-
-    def shape_tex(self, node: ast.expr) -> str | None:
-        shape = self.shape(node)
-        if not shape:
-            return None
-        return rf"({self.dim_tex(shape[0])},\ {self.dim_tex(shape[1])})"
 
     def dim_tex(self, dim) -> str:
         text = str(dim)
@@ -720,19 +798,105 @@ def inline_html(text: str) -> str:
     return "".join(pieces)
 
 
-def math_span(tex: str) -> str:
-    return f'<span class="arithmatex">\\(\\displaystyle {html.escape(tex)}\\)</span>'
+def math_span(tex: str, display: bool = True) -> str:
+    style = "\\displaystyle " if display else ""
+    return f'<span class="arithmatex">\\({style}{html.escape(tex)}\\)</span>'
+
+
+def step_values(deriv: Derivation) -> dict[str, object]:
+    """The value the checker computes for each step's right-hand side (None where it cannot: a
+    wrong step whose shapes do not fit). Only derivations with matrices need it, for badges."""
+    if not deriv.matrices or not deriv.shapes:
+        return {}
+    checker = Checker(deriv)
+    values = {}
+    for step in deriv.steps:
+        try:
+            values[step.id] = checker.eval(step.rhs)
+        except DerivationError:
+            values[step.id] = None
+    return values
+
+
+def shape_badge(printer: TexPrinter, value, node: ast.expr) -> str | None:
+    """The shape of a computed value in the derivation's own size names; none for a number."""
+    if not isinstance(value, sp.MatrixBase):
+        return None
+    guess = printer.shape(node) or (None, None)
+    dims = []
+    for size, hint in zip(value.shape, guess, strict=True):
+        names = [name for name, number in printer.d.sizes.items() if number == size]
+        if hint is not None and (str(hint) in names or hint == size):
+            dims.append(hint)  # the size name the expression itself suggests, when it is right
+        elif size == 1 or not names:
+            dims.append(size)
+        else:
+            dims.append(names[0])
+    return rf"({printer.dim_tex(dims[0])},\ {printer.dim_tex(dims[1])})"
+
+
+def shown_definitions(deriv: Derivation) -> list[str]:
+    """The defined names a reader needs to follow the steps: every defined name a step (or a
+    definition shown for it) uses, unless a step itself reads `name = ...`, and unless it is a
+    loss that stands only for a given gradient (shown as that given instead)."""
+    used: list[str] = []
+    shown_by_step = {s.lhs.id for s in deriv.steps if isinstance(s.lhs, ast.Name)}
+    todo = [node for s in deriv.steps for node in (s.lhs, s.rhs) if node is not None]
+    todo += [_parse_expr(value, deriv.where()) for value in deriv.given.values()]
+    while todo:
+        for sub in ast.walk(todo.pop(0)):
+            name = sub.id if isinstance(sub, ast.Name) else None
+            if name in deriv.define and name not in used and name not in deriv.stand_ins:
+                used.append(name)
+                todo.append(_parse_expr(deriv.define[name], deriv.where()))
+    order = list(deriv.define)
+    return sorted((name for name in used if name not in shown_by_step), key=order.index)
+
+
+def given_html(deriv: Derivation, printer: TexPrinter, checker_values: dict) -> str:
+    lines = []
+    for key, value in deriv.given.items():
+        lhs, rhs = _parse_expr(key, deriv.where()), _parse_expr(value, deriv.where())
+        shape = checker_values.get(("given", key))
+        shape_text = f", of shape {math_span(shape, display=False)}" if shape else ""
+        lines.append(
+            f'<div class="given-line" data-name="{html.escape(key)}">Given the upstream gradient '
+            f"{math_span(printer.tex(lhs) + ' = ' + printer.tex(rhs), display=False)}{shape_text}: "
+            "an input of these steps, not derived here.</div>"
+        )
+    return "".join(lines)
+
+
+def where_html(deriv: Derivation, printer: TexPrinter) -> str:
+    parts = []
+    for name in shown_definitions(deriv):
+        value = printer.tex(_parse_expr(deriv.define[name], deriv.where()))
+        bare = re.compile(r"[{}()\s]|\\left|\\right|\\bigl|\\bigr")
+        if bare.sub("", value) == bare.sub("", printer.name(name)):
+            continue  # a name printed as its own value (names: {r: '\mathrm{relu}(z)'}) says it all
+        tex = f"{printer.name(name)} = {value}"
+        parts.append(f'<div class="where-line" data-name="{html.escape(name)}">'
+                     f"{'where' if not parts else 'and'} {math_span(tex, display=False)}</div>")
+    return '<div class="derivation-where">' + "".join(parts) + "</div>" if parts else ""
 
 
 def render(deriv: Derivation) -> str:
-    """HTML for a derivation: one row per step with its own anchor and link."""
+    """HTML for a derivation: one row per step with its own anchor and link, the gradients it is
+    given above them and the definitions its steps use below."""
     printer = TexPrinter(deriv)
+    values = step_values(deriv)
+    given_shapes = {}
+    if deriv.given and deriv.matrices:
+        checker = Checker(deriv)
+        for key, value in deriv.given.items():
+            given_shapes[("given", key)] = shape_badge(
+                printer, checker.eval(_parse_expr(value, deriv.where())), _parse_expr(value, deriv.where()))
     rows = []
     for step in deriv.steps:
         lhs = math_span(printer.tex(step.lhs)) if step.lhs is not None else ""
         relation = r"\neq" if step.wrong else "="
         rhs_tex = printer.tex(step.rhs)
-        shape = printer.shape_tex(step.rhs) if deriv.shapes else None
+        shape = shape_badge(printer, values.get(step.id), step.rhs)
         shape_html = (
             f'<span class="step-shape" title="shape">{math_span(shape)}</span>' if shape else ""
         )
@@ -750,7 +914,9 @@ def render(deriv: Derivation) -> str:
         )
     return (
         f'<div class="derivation" id="{deriv.id}" data-derivation="{deriv.id}">'
+        + given_html(deriv, printer, given_shapes)
         + "".join(rows)
+        + where_html(deriv, printer)
         + "</div>"
     )
 
