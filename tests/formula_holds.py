@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import functools
 import random
+import re
 
 import sympy as sp
 
@@ -36,6 +37,20 @@ def in_names(tex: str, names) -> bool:
     """A quick test before reading a formula in one derivation's names: does it use only them?"""
     used = _symbols(tex)
     return used is not None and used <= names.idents.keys() | names.functions
+
+
+LEIBNIZ_OPERATOR = re.compile(r"^\s*\\frac\{d\}\{d\s*([A-Za-z](?:_\{?\w+\}?)?)\}\s*(.+)$")
+LEIBNIZ = re.compile(r"\\frac\{d\s*([A-Za-z](?:\^\{[^{}]*\}|_\{?\w+\}?)*|\([^()]*\))\}"
+                     r"\{d\s*([A-Za-z](?:_\{?\w+\}?)?)\}")
+
+
+def leibniz(side: str) -> str:
+    """d/dz written the way a page writes a one-variable derivative, as the reader's partial:
+    `\\frac{d}{dz} F` (to the end of the side) and `\\frac{dL}{dz}`."""
+    match = LEIBNIZ_OPERATOR.match(side)
+    if match:
+        return rf"\frac{{\partial \left({match[2]}\right)}}{{\partial {match[1]}}}"
+    return LEIBNIZ.sub(lambda m: rf"\frac{{\partial {m[1]}}}{{\partial {m[2]}}}", side)
 
 
 def _read_in(tex: str, names):
@@ -114,6 +129,7 @@ def verdict(tex: str, contexts: list) -> str:
     sides, rels = split_relations(tex)
     if len(sides) < 2 or any(r != "=" for r in rels):
         return "unread"
+    sides = [leibniz(s) for s in sides]
     found = "unread"
     for checker, names in contexts:
         if not all(in_names(s, names) for s in sides):
@@ -159,6 +175,7 @@ def evaluates_in(tex: str, contexts: list) -> bool:
     sides, rels = split_relations(tex)
     if rels:
         return False
+    tex = leibniz(tex)
     for checker, names in contexts:
         if not in_names(tex, names):
             continue
