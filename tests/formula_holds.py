@@ -152,7 +152,12 @@ def verdict(tex: str, contexts: list) -> str:
 
 def _conforms(checker: Checker, python: str) -> bool | None:
     try:
-        checker.eval(ast.parse(python, mode="eval").body)
+        tree = ast.parse(python, mode="eval").body
+        for node in ast.walk(tree):  # numpy would divide entry by entry; mathematics has no 1/W
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+                if isinstance(checker.eval(node.right), sp.MatrixBase):
+                    return False
+        checker.eval(tree)
     except DerivationError as err:
         return False if NONCONFORMING.search(str(err)) else None
     except (SyntaxError, TypeError, ValueError, AttributeError):
