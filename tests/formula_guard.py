@@ -25,7 +25,7 @@ from pathlib import Path
 from hooks.math.formula_refs import REFERENCE, step_tex
 from tests.formula_holds import evaluates_in, holds_in, holds_on_page, page_contexts
 from tests.formula_inventory import DOCS, Formula, formulas_in, kind
-from tests.formula_match import _facts_of, disproved_on_page, proved_on_page
+from tests.formula_match import _facts_of, derivation_sources, disproved_on_page, proved_on_page
 from tests.formula_register import contexts_for, registered
 
 BACKLOG = Path(__file__).with_name("formula_backlog.txt")
@@ -58,14 +58,27 @@ def status(formula: Formula, facts, text: str = "") -> str:
 
 def page_report(text: str, page: str) -> list[tuple[Formula, str]]:
     """Every formula of a page that needs an account, with its status."""
-    facts = _facts_of(text, page)
+    sources = derivation_sources(text)
     out = []
     for formula in formulas_in(text, page):
         if formula.where == "answer":
             continue  # plain Unicode: formula_answers
         if kind(formula) == "formula":
-            out.append((formula, status(formula, facts, text)))
+            out.append((formula, _status(formula.tex, formula.marker, page, sources, text)))
     return out
+
+
+_STATUS: dict = {}
+
+
+def _status(tex: str, marker: str, page: str, sources, text: str) -> str:
+    """status(), remembered for a formula on a page with the same derivations: a test that edits
+    one formula of a page works out only that one again."""
+    key = (tex, marker, page, sources)
+    if key not in _STATUS:
+        formula = Formula(page, 0, tex, "prose", marker)
+        _STATUS[key] = status(formula, _facts_of(text, page), text)
+    return _STATUS[key]
 
 
 def backlog() -> set[tuple[str, str]]:

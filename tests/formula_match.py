@@ -168,15 +168,24 @@ def _read_facts(deriv: Derivation, printer: TexPrinter, facts: PageFacts) -> Non
             chain.update(e for e in read if e is not None)
 
 
-@functools.lru_cache(maxsize=64)
+def derivation_sources(text: str) -> tuple[tuple[str, int], ...]:
+    """A page's derivation fences (body, line): all that its facts depend on, so an edit to the
+    prose around them reuses what was worked out."""
+    return tuple((f.body, f.line) for f in iter_fences(text) if f.language == "derivation")
+
+
 def _facts_of(text: str, page: str) -> PageFacts:
+    return _facts_from(derivation_sources(text), page)
+
+
+@functools.lru_cache(maxsize=64)
+def _facts_from(sources: tuple[tuple[str, int], ...], page: str) -> PageFacts:
     facts = PageFacts()
-    for fence in iter_fences(text):
-        if fence.language == "derivation":
-            try:
-                fence_facts(parse(fence.body, page=page, line=fence.line), facts)
-            except DerivationError:
-                continue  # the derivation tests report it
+    for body, line in sources:
+        try:
+            fence_facts(parse(body, page=page, line=line), facts)
+        except DerivationError:
+            continue  # the derivation tests report it
     return facts
 
 

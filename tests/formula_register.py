@@ -36,7 +36,7 @@ from hooks.math.derivation import (
     TexPrinter,
     _parse_expr,
 )
-from tests.formula_holds import conforms, verdict
+from tests.formula_holds import CachedChecker, conforms, verdict
 from tests.formula_match import norm, split_relations
 from tests.tex_reader import names_of
 
@@ -114,7 +114,7 @@ def printed(entry: Entry) -> str:
 def context_checker(entry: Entry):
     """(checker, names) of an entry's context, for reading its TeX back."""
     deriv = derivation_of(Entry(entry.tex, "0", entry.pages, entry.context, False, entry.index))
-    return Checker(deriv), names_of(deriv)
+    return CachedChecker(deriv), names_of(deriv)
 
 
 def verify(entry: Entry) -> str | None:
