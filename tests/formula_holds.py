@@ -75,6 +75,25 @@ class CachedChecker(Checker):
             self._memo[key] = super().value(name, stop)
         return self._memo[key]
 
+    def full(self, expr):
+        """Checker.full, with its table of every defined name's expansion built once."""
+        if "subs" not in self._memo:
+            subs = {}
+            for name in self.d.define:
+                base, value = self.base(name), self.value(name, frozenset())
+                if isinstance(base, sp.MatrixBase):
+                    subs.update(zip(base, super().full(value), strict=True))
+                else:
+                    subs[base] = super().full(value)
+            self._memo["subs"] = subs
+        subs = self._memo["subs"]
+        for _ in range(len(subs) + 1):
+            new = expr.xreplace(subs)
+            if new == expr:
+                return new
+            expr = new
+        return expr
+
     def _derivative(self, node: ast.Call, stop: frozenset[str]):
         key = ("d", ast.dump(node), stop)
         if key not in self._memo:
