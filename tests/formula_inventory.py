@@ -148,7 +148,7 @@ _SCRIPT = rf"(?:[_^](?:\{{{_INDEX}\}}|[\w]))"
 _ONE = rf"(?:{_SYMBOL}\s*{_SCRIPT}*'?)"
 BARE = re.compile(rf"^\s*(?:{_ONE}\s*|\d+(?:\.\d+)?)\s*$")
 # a shape: (rows, cols), (rows x cols), rows x cols, (n,); a list of symbols: w_1, w_2
-_DIM = rf"(?:{_SYMBOL}{_SCRIPT}*|\d+)"
+_DIM = rf"(?:{_SYMBOL}{_SCRIPT}*|\d+|\\text\{{\w+\}})"
 SHAPE = re.compile(rf"^\s*\(\s*{_DIM}\s*(?:,|\\times)\s*(?:\\ )?\s*{_DIM}\s*\)\s*$"
                    rf"|^\s*{_DIM}\s*\\times\s*{_DIM}\s*$|^\s*\(\s*{_DIM}\s*,\s*\)\s*$")
 # shapes multiplied in prose to show what conforms: (n^{[l]}, m)(m, n^{[l-1]}), (n, 1) * (1, m)
@@ -159,7 +159,8 @@ SIZE = r"(?:n(?:_\{?[\w{}\\]+\}?|\^\{\[[\w\-+]+\]\})?|[mNDHC]|n_\{\\mathrm\{\w+\
 SIZES_COMPARED = re.compile(rf"^\s*{SIZE}(?:\s*(?:=|\\neq?|<|>)\s*{SIZE})+\s*$")
 SYMBOL_LIST = re.compile(rf"^\s*{_ONE}(?:\s*,\s*{_ONE})+\s*(?:,\s*\\[lc]?dots)?\s*$")
 # a layer index written alone: [l], [2], l-1, l+1; an operator named in prose: *, \odot
-INDEX_ALONE = re.compile(r"^\s*(?:\[[\w+\-]+\]|[lk]\s*[-+]\s*1|\*|\\odot|\\cdot|@|\\top)\s*$")
+INDEX_ALONE = re.compile(r"^\s*(?:\[[\w+\-]+\]|\([\w+\-]+\)|[lk]\s*[-+]\s*1|\*|\\odot|\\cdot|@|\\top"
+                         r"|[a-z]\s*=\s*1\s*(?:\.\.|,\s*\\[lc]?dots\s*,)\s*[A-Za-z])\s*$")
 TRANSPOSE = re.compile(r"\\top|\^\{?T\}?(?![a-z])|\\intercal")
 NOT_FORMULA_WORDS = {r"\ldots", r"\dots", r"\cdots"}
 
