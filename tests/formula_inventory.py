@@ -214,8 +214,19 @@ def is_value_or_condition(tex: str) -> bool:
     return all(is_bare(s) or re.fullmatch(_VALUE_SIDE, s) or re.fullmatch(sets, s) for s in sides)
 
 
+def _unindexed(tex: str) -> str:
+    return re.sub(r"\^\{?[\[(][^{}]*[\])]\}?", "", tex).strip()
+
+
+def is_alias(tex: str) -> bool:
+    """A short name for an indexed one: $W = W^{[l]}$, $z = z^{[L]}$, $a = a^{[l-1]}$."""
+    sides = [s.strip() for s in re.split(r"(?<![<>\\])=", tex.strip().rstrip(".,;:"))]
+    return (len(sides) >= 2 and all(is_bare(s) for s in sides)
+            and len({_unindexed(s) for s in sides}) == 1 and len(set(sides)) > 1)
+
+
 def kind(formula: Formula) -> str:
-    """"bare" (a symbol or a shape), "value" (a value or condition), "factor" or "formula"."""
+    """"bare" (a symbol or a shape), "value" (a value or condition), "factor", "alias" or "formula"."""
     if formula.where == "answer":
         return "formula"
     if is_bare(formula.tex):
@@ -224,4 +235,6 @@ def kind(formula: Formula) -> str:
         return "value"
     if is_factor(formula.tex):
         return "factor"
+    if is_alias(formula.tex):
+        return "alias"
     return "formula"
