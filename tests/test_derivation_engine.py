@@ -146,7 +146,8 @@ def test_a_given_gradient_is_stated_and_used_definitions_are_shown():
         given={"grad(J, Z2)": "dZ2 / m"}, define={"Z2": "W2 @ A1"},
         steps=[{"id": "dw", "show": "grad(J, W2) = dZ2 @ A1.T / m"}, {"id": "z", "show": "Z2 = W2 @ A1"},
                {"id": "da", "show": "grad(J, A1) = W2.T @ dZ2 / m"}])
-    assert 'class="given-line" data-name="grad(J, Z2)">Given the upstream gradient' in html
+    assert ('<div class="derivation-given">Given the upstream gradient <span class="given-line" '
+            'data-name="grad(J, Z2)">') in html
     assert r"\frac{\partial J}{\partial Z^{[2]}} = \frac{dZ^{[2]}}{m}" in html
     assert 'of shape <span class="arithmatex">' + r"\((n^{[2]},\ m)\)" in html
     assert "where-line" not in html  # Z2 is shown by a step, J only through its given gradient
@@ -174,3 +175,12 @@ def test_a_given_must_name_a_gradient_and_not_a_defined_loss():
     with pytest.raises(DerivationError, match="both defined and given"):
         parse(yaml.safe_dump({"id": "t", "given": {"grad(J, Z)": "G"}, "define": {"J": "sum(Z)"},
                               "steps": [{"id": "s", "show": "x = x"}]}))
+
+
+def test_several_givens_share_one_line():
+    html = render_fence(symbols={"a": "real", "w": "real", "dz_1": "real", "dz_2": "real"},
+                        given={"d(L, z_1)": "dz_1", "d(L, z_2)": "dz_2"},
+                        define={"z_1": "w*a", "z_2": "2*w*a"},
+                        steps=[{"id": "s", "show": "d(L, a) = dz_1*w + dz_2*2*w"}])
+    assert html.count('class="derivation-given"') == 1
+    assert "Given the upstream gradients " in html and ": inputs of these steps, not derived here." in html

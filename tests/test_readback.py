@@ -184,3 +184,18 @@ def test_the_reader_takes_the_usual_spellings_of_prose():
     assert read_tex("A^T", matrices) == T(read_tex("A", matrices))
     mean = read_tex(r"\dfrac{1}{m}\sum_i L^{(i)}", set())
     assert mean == SumAll(read_tex("L", set())) / read_tex("m", set())
+
+
+def test_the_reader_takes_relations_tuples_and_inline_derivatives():
+    import sympy as sp
+
+    from tests.tex_reader import Hadamard, Partial, read_tex
+
+    assert read_tex("z > 0") == sp.Gt(sp.Symbol("z"), 0)
+    assert isinstance(read_tex(r"a = \sigma(z) = \frac{1}{1 + e^{-z}}"), sp.And)  # a chain of two
+    assert read_tex("(n^{[1]}, m)") == sp.Tuple(sp.Symbol("n^{[1]}"), sp.Symbol("m"))  # a shape
+    assert read_tex(r"\partial L / \partial z") == Partial(sp.Symbol("L"), sp.Symbol("z"))
+    assert read_tex(r"\alpha = 0.01.") == sp.Eq(sp.Symbol(r"\alpha"), sp.Rational(1, 100))
+    assert read_tex(r"\max(0, z)").args == (0, sp.Symbol("z"))
+    elementwise = read_tex("dA * A", {"dA", "A"})  # the DLS slides write the elementwise product *
+    assert isinstance(elementwise, Hadamard)

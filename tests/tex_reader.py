@@ -9,6 +9,8 @@ The reading rules are the ordinary ones of a linear-algebra text:
 - ``^{\\top}`` is a transpose; ``^{[l]}``, ``^{(i)}``, ``^{\\prime}`` and subscripts belong to a
   symbol's name; any other superscript is a power (taken entrywise for a matrix);
 - a name of the form ``d`` + letter (``dZ^{[2]}``, ``da``) is one symbol, as in the courses;
+- ``*`` is the elementwise product too (the DLS slides' notation); ``a / b`` divides by a number;
+  ``(a, b)`` is a tuple (a shape); ``L(a, y)`` applies L; ``a = b = c`` is a chain of relations;
 - ``\\frac{\\partial F}{\\partial x}`` is a derivative (a gradient when x is a matrix),
   ``\\sum_{i=1}^{m} M_{:,i}`` adds a matrix's columns, ``\\sum M`` adds all its entries,
   ``\\mathbf{1}_m`` is a column of m ones and ``\\mathbb{I}[x > 0]`` the indicator.
@@ -51,6 +53,10 @@ class AmbiguousTeX(ValueError):
 
 
 # --------------------------------------------------------------------------- the result's heads
+
+
+RELATIONS = {"=": sp.Eq, r"\neq": sp.Ne, r"\ne": sp.Ne, "<": sp.Lt, ">": sp.Gt, r"\le": sp.Le,
+             r"\leq": sp.Le, r"\ge": sp.Ge, r"\geq": sp.Ge, r"\approx": sp.Eq}
 
 
 class MatProd(sp.Function):
@@ -110,6 +116,13 @@ class Column(sp.Function):
     is_commutative = False
 
 
+class SumOver(sp.Function):
+    """A sum over an index of a term that depends on it: SumOver(term, i)."""
+
+    nargs = 2
+    is_commutative = True
+
+
 class Indicator(sp.Function):
     """1 where the argument is positive, else 0 (entrywise)."""
 
@@ -133,7 +146,7 @@ GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu",
     "sigma", "tau", "phi", "psi", "omega", "Sigma", "Delta", "ell", "nu", "rho", "kappa", "pi",
 }
-ALWAYS_FUNCTIONS = {r"\ln", r"\log", r"\exp", r"\tanh", r"\sin", r"\cos"}
+ALWAYS_FUNCTIONS = {r"\ln", r"\log", r"\exp", r"\tanh", r"\sin", r"\cos", r"\max", r"\min"}
 FONT = {r"\mathrm", r"\mathcal", r"\mathit", r"\mathbf", r"\text", r"\hat", r"\operatorname", r"\bar",
         r"\tilde", r"\mathbb", r"\boldsymbol"}
 DECORATION = re.compile(r"^(\[[^\]]*\])?(\([^)]*\))?(\\prime|')*$")
@@ -215,15 +228,17 @@ class _Parser:
 
     # grammar -----------------------------------------------------------
     def relation(self):
-        left = self.expr()
-        token = self.peek()
-        if token in ("=", r"\neq", r"\ne"):
-            self.take()
-            right = self.expr()
-            self.end()
-            return (sp.Eq if token == "=" else sp.Ne)(left, right, evaluate=False)
+        """An expression, a relation, or a chain of them (a = b = c reads as a = b and b = c)."""
+        sides, relations = [self.expr()], []
+        while self.peek() in RELATIONS:
+            relations.append(RELATIONS[self.take()])
+            sides.append(self.expr())
         self.end()
-        return left
+        pairs = [relation(left, right, evaluate=False)
+                 for relation, left, right in zip(relations, sides[:-1], sides[1:], strict=True)]
+        if not pairs:
+            return sides[0]
+        return pairs[0] if len(pairs) == 1 else sp.And(*pairs, evaluate=False)
 
     def expr(self):
         sign = 1
@@ -236,8 +251,8 @@ class _Parser:
         return total
 
     def starts_factor(self, token: str | None) -> bool:
-        if token is None or token in {"+", "-", "=", ")", "]", "}", ">", "<", ",", r"\neq", r"\ne", r"\odot",
-                                      r"\cdot", "^", "_", "'", "|"}:
+        if token is None or token in {"+", "-", ")", "]", "}", ",", r"\odot", r"\cdot", "^", "_", "'", "|",
+                                      "*", "/", r"\times"} or token in RELATIONS:
             return False
         return True
 
@@ -245,9 +260,16 @@ class _Parser:
         factors = [_Factor(self.unary(), "")]
         while True:
             token = self.peek()
-            if token in (r"\odot", r"\cdot", r"\times"):
+            if token in (r"\odot", r"\cdot", r"\times", "*"):
+                # the courses write the elementwise product * (DLS) as well as ⊙
                 self.take()
-                factors.append(_Factor(self.unary(), "odot" if token == r"\odot" else "cdot"))
+                factors.append(_Factor(self.unary(), "odot" if token in (r"\odot", "*") else "cdot"))
+            elif token == "/":
+                self.take()
+                divisor = self.unary()
+                if divisor.is_commutative is False:
+                    raise UnreadableTeX(f"a division by the matrix `{sp.sstr(divisor)}` in `{self.tex}`")
+                factors.append(_Factor(1 / divisor, "cdot"))
             elif self.starts_factor(token):
                 factors.append(_Factor(self.unary(), "jux"))
             else:
@@ -335,8 +357,9 @@ class _Parser:
                     value, name = _power(value, self.sub_parser(rest).expr()), None
             if transpose:
                 value, name = T(value), None
-        if name is not None and self.peek() == "(" and self.is_function(name):
-            value = sp.Function(name)(self.bracketed())
+        if name is not None and self.peek() == "(" and (self.is_function(name) or self.comma_inside()):
+            arguments = self.bracketed()  # L(a, y) is a function of two arguments
+            value = sp.Function(name)(*(arguments if isinstance(arguments, sp.Tuple) else [arguments]))
             return self.after_call(value)
         return value
 
@@ -351,15 +374,32 @@ class _Parser:
                 value = _power(value, self.sub_parser(group).expr())
         return value
 
+    def comma_inside(self) -> bool:
+        """Whether the bracket that opens here holds a comma at its own level."""
+        depth = 0
+        for token in self.tokens[self.pos:]:
+            depth += (token in "([{") - (token in ")]}")
+            if depth == 0:
+                return False
+            if depth == 1 and token == ",":
+                return True
+        return False
+
     def is_function(self, name: str) -> bool:
         return name in self.functions or name in ALWAYS_FUNCTIONS or name.startswith(
             (r"\mathrm{", r"\operatorname{")) or name == r"\sigma"
 
     def bracketed(self):
+        """(x) or [x]; (a, b) is a tuple, such as a shape."""
         close = {"(": ")", "[": "]"}[self.take()]
-        value = self.expr()
+        items = [self.expr()]
+        while self.peek() == ",":
+            self.take()
+            if self.peek() == close:  # numpy's (m,)
+                break
+            items.append(self.expr())
         self.take(close)
-        return value
+        return items[0] if len(items) == 1 else sp.Tuple(*items)
 
     def symbol(self, name: str):
         return sp.Symbol(name, commutative=name not in self.matrices)
@@ -369,9 +409,18 @@ class _Parser:
         token = self.peek()
         if token is None:
             raise UnreadableTeX(f"`{self.tex}` ends where a value was expected")
-        if re.fullmatch(r"\d+", token):
+        if re.fullmatch(r"\d+(?:\.\d+)?", token):
             self.take()
-            return sp.Integer(token), None
+            return sp.Rational(token), None
+        if token == r"\partial":  # ∂L/∂z written inline
+            self.take()
+            f = self.postfix()
+            self.take("/")
+            self.take(r"\partial")
+            x = self.postfix()
+            if not isinstance(x, sp.Symbol):
+                raise UnreadableTeX(f"a derivative by `{sp.sstr(x)}`, not by a name, in `{self.tex}`")
+            return Partial(f, x), None
         if token in ("(", "["):
             return self.bracketed(), None
         if token == "{":
@@ -450,7 +499,7 @@ class _Parser:
             base = body.name[: -len(f"({index})}}")]
             base = base[:-2] if base.endswith("^{") else base + "}"
             return SumAll(self.symbol(base))
-        raise UnreadableTeX(f"cannot read the sum over {index} in `{self.tex}`")
+        return SumOver(body, sp.Symbol(index))
 
 
 def _show(term) -> str:
@@ -500,6 +549,7 @@ def read_tex(tex: str, matrices: set[str] | frozenset[str] = frozenset(),
     tex = tex.strip()
     if tex.startswith(r"\displaystyle"):
         tex = tex[len(r"\displaystyle"):]
+    tex = re.sub(r"\s*[.,]\s*$", "", tex)  # a formula that ends a sentence
     return _read(tex, frozenset(matrices), frozenset(functions))
 
 
@@ -622,8 +672,8 @@ def readings(expr, names: FenceNames) -> list[str]:
 
 STEP = re.compile(r'<div class="step(?: step-wrong)?" id="(?P<id>[^"]+)">(?P<body>.*?)</div></div>', re.S)
 DERIVATION = re.compile(r'<div class="derivation" id="(?P<id>[^"]+)"[^>]*>')
-PART = re.compile(r'<div class="(?P<part>step-lhs|step-rhs|where-line|given-line)"'
-                  r'(?: data-name="(?P<name>[^"]*)")?>(?P<body>.*?)</div>', re.S)
+PART = re.compile(r'<(?P<tag>div|span) class="(?P<part>step-lhs|step-rhs|where-line|given-line)"'
+                  r'(?: data-name="(?P<name>[^"]*)")?>(?P<body>.*?)</(?P=tag)>', re.S)
 ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">(?P<tex>.*?)</annotation>', re.S)
 
 

@@ -804,17 +804,20 @@ def math_span(tex: str, display: bool = True) -> str:
 
 
 def step_values(deriv: Derivation) -> dict[str, object]:
-    """The value the checker computes for each step's right-hand side (None where it cannot: a
-    wrong step whose shapes do not fit). Only derivations with matrices need it, for badges."""
+    """The value the checker computes for each step's right-hand side, by step id, and for each
+    given gradient, by its text (None where it cannot: a wrong step whose shapes do not fit).
+    Only derivations with matrices need them, for shape badges."""
     if not deriv.matrices or not deriv.shapes:
         return {}
     checker = Checker(deriv)
+    nodes = {step.id: step.rhs for step in deriv.steps}
+    nodes.update({key: _parse_expr(value, deriv.where()) for key, value in deriv.given.items()})
     values = {}
-    for step in deriv.steps:
+    for key, node in nodes.items():
         try:
-            values[step.id] = checker.eval(step.rhs)
+            values[key] = checker.eval(node)
         except DerivationError:
-            values[step.id] = None
+            values[key] = None
     return values
 
 
@@ -853,18 +856,21 @@ def shown_definitions(deriv: Derivation) -> list[str]:
     return sorted((name for name in used if name not in shown_by_step), key=order.index)
 
 
-def given_html(deriv: Derivation, printer: TexPrinter, checker_values: dict) -> str:
-    lines = []
+def given_html(deriv: Derivation, printer: TexPrinter, shapes: dict) -> str:
+    """One line above the steps: "Given the upstream gradient ∂J/∂Z = G, of shape (n, m): ..."."""
+    parts = []
     for key, value in deriv.given.items():
         lhs, rhs = _parse_expr(key, deriv.where()), _parse_expr(value, deriv.where())
-        shape = checker_values.get(("given", key))
+        shape = shapes.get(key)
         shape_text = f", of shape {math_span(shape, display=False)}" if shape else ""
-        lines.append(
-            f'<div class="given-line" data-name="{html.escape(key)}">Given the upstream gradient '
-            f"{math_span(printer.tex(lhs) + ' = ' + printer.tex(rhs), display=False)}{shape_text}: "
-            "an input of these steps, not derived here.</div>"
-        )
-    return "".join(lines)
+        relation = math_span(f"{printer.tex(lhs)} = {printer.tex(rhs)}", display=False)
+        parts.append(f'<span class="given-line" data-name="{html.escape(key)}">{relation}</span>{shape_text}')
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    several = len(parts) > 1
+    return (f'<div class="derivation-given">Given the upstream gradient{"s" if several else ""} {listed}: '
+            f'{"inputs" if several else "an input"} of these steps, not derived here.</div>')
 
 
 def where_html(deriv: Derivation, printer: TexPrinter) -> str:
@@ -885,12 +891,8 @@ def render(deriv: Derivation) -> str:
     given above them and the definitions its steps use below."""
     printer = TexPrinter(deriv)
     values = step_values(deriv)
-    given_shapes = {}
-    if deriv.given and deriv.matrices:
-        checker = Checker(deriv)
-        for key, value in deriv.given.items():
-            given_shapes[("given", key)] = shape_badge(
-                printer, checker.eval(_parse_expr(value, deriv.where())), _parse_expr(value, deriv.where()))
+    given_shapes = {key: shape_badge(printer, values.get(key), _parse_expr(value, deriv.where()))
+                    for key, value in deriv.given.items()}
     rows = []
     for step in deriv.steps:
         lhs = math_span(printer.tex(step.lhs)) if step.lhs is not None else ""
