@@ -110,3 +110,19 @@ def problems(report, waived: set[tuple[str, str]]) -> list[str]:
 
 def counts(report) -> Counter:
     return Counter(state for _, state in report)
+
+
+if __name__ == "__main__":  # python -m tests.formula_guard: the counts, and what is unchecked
+    import sys
+
+    from tests.formula_inventory import all_formulas
+
+    found = all_formulas()
+    report = site_report()
+    print(f"math outside the fences: {len(found)} pieces; needing an account: {len(report)}")
+    print("kinds:", dict(Counter(kind(f) for f in found)))
+    print("accounts:", dict(counts(report)))
+    if "--unchecked" in sys.argv:
+        for formula, state in report:
+            if state == "unchecked":
+                print(formula)
