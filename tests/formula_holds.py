@@ -43,9 +43,31 @@ LEIBNIZ = re.compile(r"\\frac\{d\s*([A-Za-z](?:\^\{[^{}]*\}|_\{?\w+\}?)*|\([^()]
                      r"\{d\s*([A-Za-z](?:_\{?\w+\}?)?)\}")
 
 
+def _without_underbraces(tex: str) -> str:
+    """`\\underbrace{X}_{label}` reads as X: the label (a shape) is a note, not a factor."""
+    while (start := tex.find(r"\underbrace{")) >= 0:
+        depth, k = 0, start + len(r"\underbrace")
+        for k in range(k, len(tex)):
+            depth += {"{": 1, "}": -1}.get(tex[k], 0)
+            if depth == 0:
+                break
+        body, rest = tex[start + len(r"\underbrace{"):k], tex[k + 1:]
+        if rest.startswith("_{"):
+            depth = 0
+            for j, char in enumerate(rest):
+                depth += {"{": 1, "}": -1}.get(char, 0)
+                if depth == 0 and j:
+                    rest = rest[j + 1:]
+                    break
+        tex = tex[:start] + "{" + body + "}" + rest
+    return tex
+
+
 def leibniz(side: str) -> str:
-    """d/dz written the way a page writes a one-variable derivative, as the reader's partial:
-    `\\frac{d}{dz} F` (to the end of the side) and `\\frac{dL}{dz}`."""
+    """Two spellings the pages use, in the reader's: a one-variable derivative d/dz as the
+    partial (`\\frac{d}{dz} F` to the end of the side, and `\\frac{dL}{dz}`), and the indicator
+    written with a blackboard 1, `\\mathbb{1}[z > 0]`."""
+    side = _without_underbraces(side.replace(r"\mathbb{1}[", r"\mathbb{I}["))
     match = LEIBNIZ_OPERATOR.match(side)
     if match:
         return rf"\frac{{\partial \left({match[2]}\right)}}{{\partial {match[1]}}}"
