@@ -46,8 +46,8 @@ LEIBNIZ = re.compile(r"\\frac\{d\s*([A-Za-z](?:\^\{[^{}]*\}|_\{?\w+\}?)*|\([^()]
 def _without_underbraces(tex: str) -> str:
     """`\\underbrace{X}_{label}` reads as X: the label (a shape) is a note, not a factor."""
     while (start := tex.find(r"\underbrace{")) >= 0:
-        depth, k = 0, start + len(r"\underbrace")
-        for k in range(k, len(tex)):
+        depth, first, k = 0, start + len(r"\underbrace"), len(tex)
+        for k in range(first, len(tex)):  # noqa: B007 (k is the closing brace after the loop)
             depth += {"{": 1, "}": -1}.get(tex[k], 0)
             if depth == 0:
                 break
