@@ -126,3 +126,14 @@ if __name__ == "__main__":  # python -m tests.formula_guard: the counts, and wha
         for formula, state in report:
             if state == "unchecked":
                 print(formula)
+    if "--shrink-backlog" in sys.argv:  # drop what is now checked, marked or gone; add nothing
+        from tests.formula_answers import answer_problems
+
+        still = {(f.page, f.tex) for f, state in report if state == "unchecked"}
+        pending = {line.split(":")[0] for line in answer_problems()}
+        lines = BACKLOG.read_text("utf8").splitlines()
+        kept = [line for line in lines if line.startswith("#") or not line.strip()
+                or tuple(line.split("\t", 1)) in still
+                or (line.split("\t", 1)[1].startswith("answer: ") and line.split("\t", 1)[0] in pending)]
+        BACKLOG.write_text("\n".join(kept) + "\n", "utf8")
+        print(f"backlog: {len(lines) - len(kept)} entries dropped, {len(kept)} lines kept")
