@@ -143,7 +143,7 @@ def all_formulas() -> list[Formula]:
 # with subscripts and superscripts that index it ([l], (i), [l-1], 1, i, j) but no transpose.
 _SYMBOL = (r"(?:\\(?:hat|mathbf|mathcal|boldsymbol|bar|tilde|vec)\s*(?:\{[^{}]*\}|[A-Za-z])"
            r"|\\[A-Za-z]+|d?[A-Za-z]|\d+)")
-_INDEX = r"(?:[\w\[\]()\-+,:*\\ ]|\\text\{\w+\}|\\mathcal\{[A-Za-z]\})+"
+_INDEX = r"(?:[\w\[\]()\-+,:*\\ ]|\\(?:text|mathrm)\{\w+\}|\\mathcal\{[A-Za-z]\})+"
 _SCRIPT = rf"(?:[_^](?:\{{{_INDEX}\}}|[\w]))"
 _ONE = rf"(?:{_SYMBOL}\s*{_SCRIPT}*'?)"
 BARE = re.compile(rf"^\s*(?:{_ONE}\s*|\d+(?:\.\d+)?)\s*$")
