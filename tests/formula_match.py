@@ -29,6 +29,7 @@ SPACING = re.compile(r"\\(?:displaystyle|left|right|quad|qquad|cdot)(?![A-Za-z])
 RELATIONS = re.compile(r"\\neq(?![a-z])|\\ne(?![a-z])|\\approx|\\propto|(?<![<>\\])=")
 
 
+@functools.cache
 def norm(tex: str) -> str:
     """A normal form of TeX for comparison (see the module's docstring)."""
     t = tex.strip()
@@ -134,9 +135,10 @@ def fence_facts(deriv: Derivation, facts: PageFacts) -> None:
             facts.pieces.update(t for t in (tex(n) for n in _walk(node)) if t)
 
 
-def _read(tex: str, matrices) -> object | None:
+@functools.cache
+def _read(tex: str, matrices: frozenset) -> object | None:
     try:
-        return read_tex(tex, frozenset(matrices))
+        return read_tex(tex, matrices)
     except (ValueError, TypeError, RecursionError):  # AmbiguousTeX and UnreadableTeX are ValueErrors
         return None
 

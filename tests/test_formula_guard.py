@@ -140,3 +140,26 @@ def test_a_reference_to_a_missing_step_fails_naming_page_and_line():
         expand(broken_text, f"docs/{page}")
     found = problems(page_report(broken_text, f"docs/{page}"), backlog())
     assert any(p.startswith(f"docs/{page}:{line}: ") and "names no derivation step" in p for p in found)
+
+
+def test_a_broken_answer_formula_fails_naming_page_and_line(tmp_path):
+    page = DOCS / "dz-a-minus-y.md"
+    text = page.read_text("utf8")
+    good = "= (a − y)/(a(1 − a)) · a(1 − a) = a − y."
+    assert good in text
+    copy = tmp_path / page.name
+    copy.write_text(text.replace(good, "= (a − y)/(a(1 − a)) · a(1 − a) = y − a.", 1), "utf8")
+    assert answer_problems(pages=[page], waived=backlog()) == []
+    found = answer_problems(pages=[copy], waived=backlog())
+    assert found and all(p.startswith("docs/dz-a-minus-y.md:3: ") for p in found), found
+
+
+def test_marked_formulas_carry_a_visible_label():
+    from hooks.math.formula_marks import on_page_content
+
+    html = ('<p>the forum wrote <span class="arithmatex wrong">\\(dW = A^\\top dZ\\)</span> and the '
+            'course <span class="arithmatex quoted">\\(dz = a - y\\)</span></p>')
+    out = on_page_content(html, None, None, None)
+    assert '<span class="formula-label">wrong</span> <span class="arithmatex">\\(dW = A^\\top dZ\\)' in out
+    assert '<span class="formula-label">quoted</span> <span class="arithmatex">\\(dz = a - y\\)' in out
+    assert 'class="arithmatex wrong"' not in out and 'class="arithmatex quoted"' not in out
