@@ -18,6 +18,7 @@ import re
 import sympy as sp
 
 from hooks.math.derivation import NONCONFORMING, Checker, DerivationError, parse
+from tests.formula_indices import instances
 from tests.formula_match import derivation_sources, split_relations
 from tests.tex_reader import names_of, read_tex, to_python
 
@@ -190,7 +191,20 @@ def holds_in(tex: str, contexts: list) -> bool:
 
 def verdict(tex: str, contexts: list, look_for_failure: bool = True) -> str:
     """"holds", "fails" (read back, and wrong: a point where two sides differ, or sides whose
-    shapes do not fit) or "unread" (in no context's names)."""
+    shapes do not fit) or "unread" (in no context's names). A formula in a generic index
+    (∂L/∂z_j = a_j Σ_k y_k − y_j) holds when all its instances hold in one context."""
+    found = _verdict(tex, contexts, look_for_failure)
+    if found != "unread":
+        return found
+    written_out = instances(tex)
+    if written_out:
+        for context in contexts:
+            if all(_verdict(one, [context], False) == "holds" for one in written_out):
+                return "holds"
+    return found
+
+
+def _verdict(tex: str, contexts: list, look_for_failure: bool) -> str:
     sides, rels = split_relations(tex)
     if len(sides) < 2 or any(r != "=" for r in rels):
         return "unread"

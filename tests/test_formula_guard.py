@@ -73,7 +73,7 @@ def broken(page: str, good: str, bad: str) -> tuple[int, list[str]]:
 
 MUTATIONS = [
     # (page, formula as written, the slip): a dropped transpose, a lost 1/m, a flipped sign,
-    # an inverted chain rule
+    # an inverted chain rule, and a flipped sign in the softmax page's front-matter formula
     ("assignment-vs-slides.md", "$dA^{[l-1]} = W^{[l]\\top} dZ^{[l]}$, and",
      "$dA^{[l-1]} = W^{[l]} dZ^{[l]}$, and"),
     ("dz-a-minus-y.md", r"is $\frac{\partial J}{\partial Z} = \frac{1}{m}(A - Y)$",
@@ -81,8 +81,10 @@ MUTATIONS = [
     ("dz-a-minus-y.md", "\ndZ = A - Y \\qquad", "\ndZ = Y - A \\qquad"),
     ("dz-a-minus-y.md", r"\frac{\partial L}{\partial a}\cdot\frac{\partial a}{\partial z}.",
      r"\frac{\partial L}{\partial a}\cdot\frac{\partial z}{\partial a}."),
+    ("softmax-cross-entropy.md", "y_k - y_j = a_j - y_j'", "y_k - y_j = y_j - a_j'"),
 ]
-MUTATION_NAMES = ["dropped-transpose", "lost-1-over-m", "flipped-sign", "inverted-chain-rule"]
+MUTATION_NAMES = ["dropped-transpose", "lost-1-over-m", "flipped-sign", "inverted-chain-rule",
+                  "flipped-sign-in-a-generic-index"]
 
 
 @pytest.mark.parametrize(("page", "good", "bad"), MUTATIONS, ids=MUTATION_NAMES)
