@@ -256,26 +256,20 @@ def evaluates_in(tex: str, contexts: list) -> bool:
     """An expression written alone (no relation): does it read back in one context's names and
     have a value there (every name defined, every product's shapes fitting)? Not a piece of a
     checked step, it claims nothing to prove, but a dropped transpose that breaks the shapes, a
-    product in the wrong order, or ⊙ mixed with a matrix product without brackets still fails."""
-    sides, rels = split_relations(tex)
-    if rels:
+    product in the wrong order, or ⊙ mixed with a matrix product without brackets still fails.
+    In a generic index (a_j − y_j), every instance must have a value in one context."""
+    if split_relations(tex)[1]:
         return False
-    tex = leibniz(tex)
-    for checker, names in contexts:
-        if not in_names(tex, names):
-            continue
-        try:
-            python = to_python(_read_in(tex, names), names.idents)
-        except (ValueError, TypeError):
-            continue
-        if _conforms(checker, python):
-            return True
-    return False
+    texts = instances(tex) or [tex]
+    return any(all(conforms(one, checker, names) for one in texts) for checker, names in contexts)
 
 
 def conforms(tex: str, checker: Checker, names) -> bool | None:
     """Does an expression read back in these names have a value (True), have shapes that do not
     fit (False), or not read at all (None)?"""
+    tex = leibniz(tex)
+    if not in_names(tex, names):
+        return None
     try:
         python = to_python(_read_in(tex, names), names.idents)
     except (ValueError, TypeError):
