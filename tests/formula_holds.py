@@ -260,8 +260,11 @@ def evaluates_in(tex: str, contexts: list) -> bool:
     In a generic index (a_j − y_j), every instance must have a value in one context."""
     if split_relations(tex)[1]:
         return False
-    texts = instances(tex) or [tex]
-    return any(all(conforms(one, checker, names) for one in texts) for checker, names in contexts)
+    if any(conforms(tex, checker, names) for checker, names in contexts):
+        return True
+    texts = instances(tex)
+    return bool(texts) and any(all(conforms(one, checker, names) for one in texts)
+                               for checker, names in contexts)
 
 
 def conforms(tex: str, checker: Checker, names) -> bool | None:
