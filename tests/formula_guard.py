@@ -56,12 +56,12 @@ def status(formula: Formula, facts, text: str = "") -> str:
     return "unchecked"
 
 
-def page_report(text: str, page: str) -> list[tuple[Formula, str]]:
-    """Every formula of a page that needs an account, with its status."""
+def page_report(text: str, page: str, lines: set[int] | None = None) -> list[tuple[Formula, str]]:
+    """Every formula of a page that needs an account (or only those on `lines`), with its status."""
     sources = derivation_sources(text)
     out = []
     for formula in formulas_in(text, page):
-        if formula.where == "answer":
+        if formula.where == "answer" or (lines is not None and formula.line not in lines):
             continue  # plain Unicode: formula_answers
         if kind(formula) == "formula":
             out.append((formula, _status(formula.tex, formula.marker, page, sources, text)))

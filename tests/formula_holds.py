@@ -99,22 +99,28 @@ class CachedChecker(Checker):
         return self._memo[key]
 
     def full(self, expr):
-        """Checker.full, with its table of every defined name's expansion built once."""
-        if "subs" not in self._memo:
-            subs = {}
+        """Checker.full, expanding only the defined names the expression still holds (the
+        checker's own expands them all, working out every gradient of the context)."""
+        if "owner" not in self._memo:  # base symbol -> the defined name it stands for
+            owner = {}
             for name in self.d.define:
+                base = self.base(name)
+                for symbol in (base if isinstance(base, sp.MatrixBase) else [base]):
+                    owner[symbol] = name
+            self._memo["owner"] = owner
+        owner = self._memo["owner"]
+        for _ in range(len(self.d.define) + 1):
+            names = {owner[s] for s in expr.free_symbols if s in owner}
+            if not names:
+                return expr
+            subs = {}
+            for name in names:
                 base, value = self.base(name), self.value(name, frozenset())
                 if isinstance(base, sp.MatrixBase):
-                    subs.update(zip(base, super().full(value), strict=True))
+                    subs.update(zip(base, value, strict=True))
                 else:
-                    subs[base] = super().full(value)
-            self._memo["subs"] = subs
-        subs = self._memo["subs"]
-        for _ in range(len(subs) + 1):
-            new = expr.xreplace(subs)
-            if new == expr:
-                return new
-            expr = new
+                    subs[base] = value
+            expr = expr.xreplace(subs)
         return expr
 
     def _derivative(self, node: ast.Call, stop: frozenset[str]):

@@ -112,9 +112,15 @@ def printed(entry: Entry) -> str:
 
 
 def context_checker(entry: Entry):
-    """(checker, names) of an entry's context, for reading its TeX back."""
-    deriv = derivation_of(Entry(entry.tex, "0", entry.pages, entry.context, False, entry.index))
-    return CachedChecker(deriv), names_of(deriv)
+    """(checker, names) of an entry's context, for reading its TeX back (one per context)."""
+    key = repr(sorted(entry.context.items()))
+    if key not in _CHECKERS:
+        deriv = derivation_of(Entry(entry.tex, "0", entry.pages, entry.context, False, entry.index))
+        _CHECKERS[key] = CachedChecker(deriv), names_of(deriv)
+    return _CHECKERS[key]
+
+
+_CHECKERS: dict = {}
 
 
 def verify(entry: Entry) -> str | None:
