@@ -65,10 +65,11 @@ def _without_underbraces(tex: str) -> str:
 
 
 def leibniz(side: str) -> str:
-    """Two spellings the pages use, in the reader's: a one-variable derivative d/dz as the
-    partial (`\\frac{d}{dz} F` to the end of the side, and `\\frac{dL}{dz}`), and the indicator
-    written with a blackboard 1, `\\mathbb{1}[z > 0]`."""
+    """Spellings the pages use, in the reader's: a one-variable derivative d/dz as the partial
+    (`\\frac{d}{dz} F` to the end of the side, and `\\frac{dL}{dz}`), the indicator written with a
+    blackboard 1, `\\mathbb{1}[z > 0]`, a prime as a superscript, and shapes under \\underbrace."""
     side = _without_underbraces(side.replace(r"\mathbb{1}[", r"\mathbb{I}["))
+    side = re.sub(r"(\\[A-Za-z]+)\^\{\\prime\}", r"\1'", side)  # a prime written as a superscript
     match = LEIBNIZ_OPERATOR.match(side)
     if match:
         return rf"\frac{{\partial \left({match[2]}\right)}}{{\partial {match[1]}}}"

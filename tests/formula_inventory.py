@@ -94,8 +94,9 @@ def _scan(text: str, page: str, line0: int, where_inline: str) -> list[Formula]:
 
 
 def pieces(tex: str) -> list[str]:
-    """Formulas set side by side with \\quad or \\qquad, or joined by \\Rightarrow, read one by one."""
-    parts = re.split(r",?\s*\\(?:q?quad|Rightarrow|;\\Rightarrow\\;)\s*", " ".join(tex.split()))
+    """Formulas set side by side with \\quad or \\qquad, joined by \\Rightarrow, or followed by
+    `:\\ ` and their shapes, read one by one."""
+    parts = re.split(r",?\s*\\(?:q?quad|Rightarrow|;\\Rightarrow\\;)\s*|:\s*\\ \s*", " ".join(tex.split()))
     return [p.strip().strip(";").strip() for p in parts if p.strip().strip(";").strip()]
 
 
@@ -153,7 +154,7 @@ SHAPE = re.compile(rf"^\s*\(\s*{_DIM}\s*(?:,|\\times)\s*(?:\\ )?\s*{_DIM}\s*\)\s
                    rf"|^\s*{_DIM}\s*\\times\s*{_DIM}\s*$|^\s*\(\s*{_DIM}\s*,\s*\)\s*$")
 # shapes multiplied in prose to show what conforms: (n^{[l]}, m)(m, n^{[l-1]}), (n, 1) * (1, m)
 _PAIR = rf"\(\s*{_DIM}\s*,\s*{_DIM}\s*\)"
-SHAPE_PRODUCT = re.compile(rf"^\s*{_PAIR}(?:\s*\*?\s*{_PAIR})+\s*$")
+SHAPE_PRODUCT = re.compile(rf"^\s*{_PAIR}(?:\s*(?:\*|\\,)?\s*{_PAIR})+(?:\s*\\to\s*{_PAIR})?\s*$")
 # sizes compared: n^{[l]} = n^{[l-1]}, n^{[1]} \neq n^{[2]}, n_h = m
 SIZE = r"(?:n(?:_\{?[\w{}\\]+\}?|\^\{\[[\w\-+]+\]\})?|[mNDHC]|n_\{\\mathrm\{\w+\}\})"
 SIZES_COMPARED = re.compile(rf"^\s*{SIZE}(?:\s*(?:=|\\neq?|<|>)\s*{SIZE})+\s*$")
