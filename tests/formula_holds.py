@@ -70,6 +70,9 @@ def leibniz(side: str) -> str:
     blackboard 1, `\\mathbb{1}[z > 0]`, a prime as a superscript, and shapes under \\underbrace."""
     side = _without_underbraces(side.replace(r"\mathbb{1}[", r"\mathbb{I}["))
     side = re.sub(r"(\\[A-Za-z]+)\^\{\\prime\}", r"\1'", side)  # a prime written as a superscript
+    # the derivative of a known function of one name: \tanh'(z) is d tanh(z)/dz
+    side = re.sub(r"\\(tanh|sigma)'\(([A-Za-z](?:_\{?\w+\}?)?)\)",
+                  r"\\frac{\\partial \\\1(\2)}{\\partial \2}", side)
     match = LEIBNIZ_OPERATOR.match(side)
     if match:
         return rf"\frac{{\partial \left({match[2]}\right)}}{{\partial {match[1]}}}"
