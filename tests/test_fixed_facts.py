@@ -156,7 +156,7 @@ def test_no_page_says_z_is_never_exactly_zero(page):
 
 def test_shapes_answer_names_when_the_wrong_product_conforms():
     answer = " ".join(front_matter(DOCS / "shapes.md")["answer"].split())
-    assert "Aᵀ dZ conforms only if n[l−1] = n[l]" in answer
+    assert "Aᵀ dZ conforms only if n[l−1] and n[l] are equal" in answer
     assert "not even conform" not in answer  # it does when the layer is square (#shape-check-limits)
 
 

@@ -186,6 +186,19 @@ def test_the_reader_takes_the_usual_spellings_of_prose():
     assert mean == SumAll(read_tex("L", set())) / read_tex("m", set())
 
 
+def test_a_sum_over_examples_of_a_layers_columns_adds_the_columns():
+    from tests.formula_holds import holds_in
+    from tests.formula_register import contexts_for
+    from tests.tex_reader import SumAll, SumCols, read_tex
+
+    db = read_tex(r"\frac{1}{m}\sum_{i=1}^{m} dZ^{[l](i)}", {"dZ^{[l]}"})
+    assert db == SumCols(read_tex("dZ^{[l]}", {"dZ^{[l]}"})) / read_tex("m", set())
+    assert read_tex(r"\sum_i L^{(i)}", {"L"}) == SumAll(read_tex("L", {"L"}))  # a loss: one number each
+    contexts = contexts_for("docs/da-prev.md")
+    assert holds_in(r"db^{[l]} = \frac{1}{m}\sum_{i=1}^{m} dZ^{[l](i)}", contexts)
+    assert not holds_in(r"db^{[l]} = \sum_{i=1}^{m} dZ^{[l](i)}", contexts)  # the 1/m forgotten
+
+
 def test_the_reader_takes_relations_tuples_and_inline_derivatives():
     import sympy as sp
 

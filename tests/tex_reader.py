@@ -498,6 +498,9 @@ class _Parser:
         if isinstance(body, sp.Symbol) and body.name.endswith(f"({index})}}"):
             base = body.name[: -len(f"({index})}}")]
             base = base[:-2] if base.endswith("^{") else base + "}"
+            if base in self.matrices and "^{[" in base:
+                # a layer's matrix (dZ^{[l](i)}) has one column per example: the columns add up
+                return SumCols(self.symbol(base))
             return SumAll(self.symbol(base))
         return SumOver(body, sp.Symbol(index))
 
