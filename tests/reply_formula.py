@@ -4,7 +4,8 @@ of one derivation on its page, and prove that it states one of that derivation's
 The reader knows the TeX the site's formulas use: names as the derivation prints them (so
 `dZ^{[2]}` is the derivation's `dZ2`), `\\frac`, `\\partial`, juxtaposition (a matrix product
 between two matrices, else an ordinary one), `\\odot`, `\\cdot`, `^\\top`, powers, `\\sum` with
-an index, `\\begin{cases}` with `> 0` and `< 0`, and primes on functions. It reads `[l]` as
+an index, `\\begin{cases}` with `> 0` and `< 0`, the indicator `\\mathbb{I}[x > 0]`, and
+primes on functions. It reads `[l]` as
 any layer, an index such as j as every index that exists, and, as on the site, DLS's `dA`
 for a name the derivation lacks as m times the cost's gradient (`dW`, `db`: the gradient itself).
 A formula it cannot read in any derivation on the page is reported, like one that is false.
@@ -251,6 +252,8 @@ class Reader:
             return self.sum()
         if token == "\\begin{cases}":
             return self.cases()
+        if token == "\\mathbb" and self.peek(1) in ("I", "1"):
+            return self.indicator()
         if token == "e" and self.peek(1) == "^":
             self.take()
             self.take("^")
@@ -391,6 +394,20 @@ class Reader:
             if k > 9:
                 raise Unreadable("a sum without an end")
         return sum(terms[1:], terms[0])
+
+    def indicator(self):
+        """\\mathbb{I}[x > 0] (or \\mathbb{1}[x > 0]): 1 where x is positive, else 0."""
+        self.take()
+        self.take()
+        self.take("[")
+        inner = []
+        while self.peek() not in ("]", None):
+            inner.append(self.take())
+        self.take("]")
+        if inner[-2:] != [">", "0"]:
+            raise Unreadable("an indicator other than of x > 0")
+        x = Reader(self.c, inner[:-2]).read()
+        return elementwise(lambda e: sp.Piecewise((1, e > 0), (0, True)), x)
 
     def cases(self):
         """{u if x > 0; v if x < 0} as u 1[x > 0] + v (1 - 1[x > 0]); x = 0 is left open."""

@@ -225,3 +225,10 @@ def test_a_classic_mistake_in_a_formula_fails(stem, wrong):
     (problem,) = formula_problems(stem, wrong)
     assert problem == (f"docs/{stem}.md: the forum reply's formula is not a checked step: "
                        f"`{wrong}` does not hold")
+
+
+def test_an_indicator_reads_as_a_step_and_a_wrong_one_fails():
+    slope = r"\frac{\partial\, \mathrm{relu}(z)}{\partial z} = "
+    assert formula_problems("activation-derivatives", slope + r"\mathbb{I}[z > 0]") == []
+    (problem,) = formula_problems("activation-derivatives", slope + r"1 - \mathbb{I}[z > 0]")
+    assert problem.startswith("docs/activation-derivatives.md: ") and problem.endswith("does not hold")
