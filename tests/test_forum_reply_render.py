@@ -167,40 +167,23 @@ def test_the_reply_formula_states_a_checked_step(stem):
     assert not problems, "\n".join(problems)
 
 
-def test_a_false_formula_fails_naming_the_page():
-    assert formula_problems("dz-a-minus-y", r"\frac{\partial L}{\partial z} = y - a") == [
-        "docs/dz-a-minus-y.md: the forum reply's formula is not a checked step: "
-        r"`\frac{\partial L}{\partial z} = y - a` does not hold"
-    ]
+# A wrong or empty formula fails, naming the page: a flipped sign, a dropped transpose (it
+# conforms only in the page's square layer, and there gives other numbers), a lost 1/m (DLS's dW
+# is the cost's gradient itself; only dZ and dA are m times one), a true formula that is no step,
+# and words.
+BROKEN_FORMULAS = [
+    ("dz-a-minus-y", r"\frac{\partial L}{\partial z} = y - a", "does not hold"),
+    ("da-prev", r"dA^{[l-1]} = W^{[l]} dZ^{[l]}", "does not hold"),
+    ("one-over-m", r"dW^{[l]} = dZ^{[l]} A^{[l-1]\top}", "does not hold"),
+    ("dz-a-minus-y", r"2a = a + a", "holds, but states no checked step"),
+    ("shapes", r"dW \text{ has the shape of } W", "states no equation"),
+]
 
 
-def test_a_dropped_transpose_fails_naming_the_page():
-    """It conforms only in the page's square layer, and there it gives other numbers."""
-    assert formula_problems("da-prev", r"dA^{[l-1]} = W^{[l]} dZ^{[l]}") == [
-        "docs/da-prev.md: the forum reply's formula is not a checked step: "
-        "`dA^{[l-1]} = W^{[l]} dZ^{[l]}` does not hold"
-    ]
-
-
-def test_a_lost_one_over_m_fails_naming_the_page():
-    """DLS's dW is the cost's gradient itself; only dZ and dA are m times one."""
-    assert formula_problems("one-over-m", r"dW^{[l]} = dZ^{[l]} A^{[l-1]\top}") == [
-        "docs/one-over-m.md: the forum reply's formula is not a checked step: "
-        r"`dW^{[l]} = dZ^{[l]} A^{[l-1]\top}` does not hold"
-    ]
-
-
-def test_a_true_formula_that_is_no_step_fails():
-    assert formula_problems("dz-a-minus-y", r"2a = a + a") == [
-        "docs/dz-a-minus-y.md: the forum reply's formula is not a checked step: "
-        "`2a = a + a` holds, but states no checked step"
-    ]
-
-
-def test_a_formula_in_words_is_no_step():
-    assert formula_problems("shapes", r"dW \text{ has the shape of } W") == [
-        "docs/shapes.md: the forum reply's formula is not a checked step: "
-        r"`dW \text{ has the shape of } W` states no equation"
+@pytest.mark.parametrize(("stem", "formula", "verdict"), BROKEN_FORMULAS)
+def test_a_broken_formula_fails_naming_the_page(stem, formula, verdict):
+    assert formula_problems(stem, formula) == [
+        f"docs/{stem}.md: the forum reply's formula is not a checked step: `{formula}` {verdict}"
     ]
 
 
