@@ -34,11 +34,15 @@ from __future__ import annotations
 import ast
 import copy
 import functools
+import hashlib
 import html
+import json
 import logging
+import os
 import random
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sympy as sp
 import yaml
@@ -821,13 +825,39 @@ def step_values(deriv: Derivation) -> dict[str, object]:
     return values
 
 
-def shape_badge(printer: TexPrinter, value, node: ast.expr) -> str | None:
-    """The shape of a computed value in the derivation's own size names; none for a number."""
-    if not isinstance(value, sp.MatrixBase):
+def step_shapes(deriv: Derivation, source: str | None = None) -> dict[str, list | None]:
+    """The shape of each value `step_values` computes ([rows, cols], or None for a number).
+
+    Evaluating every step takes the build a second and a half, so the shapes of a fence are kept
+    in .cache/derivation-shapes/, keyed by the fence's text, this module and the pins."""
+    cache = None
+    if source is not None:
+        from hooks.background import CACHE, ROOT
+
+        digest = hashlib.sha256(source.encode())
+        for path in (Path(__file__), ROOT / "requirements.txt"):
+            digest.update(path.read_bytes())
+        cache = CACHE / "derivation-shapes" / f"{digest.hexdigest()[:24]}.json"
+        if cache.is_file():
+            return json.loads(cache.read_text())
+    shapes = {key: (list(value.shape) if isinstance(value, sp.MatrixBase) else None)
+              for key, value in step_values(deriv).items()}
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".tmp{os.getpid()}")
+        partial.write_text(json.dumps(shapes))
+        partial.replace(cache)
+    return shapes
+
+
+def shape_badge(printer: TexPrinter, shape, node: ast.expr) -> str | None:
+    """A computed value's shape (rows, cols) in the derivation's own size names; none for a
+    number (shape None)."""
+    if shape is None:
         return None
     guess = printer.shape(node) or (None, None)
     dims = []
-    for size, hint in zip(value.shape, guess, strict=True):
+    for size, hint in zip(shape, guess, strict=True):
         names = [name for name, number in printer.d.sizes.items() if number == size]
         if hint is not None and (str(hint) in names or hint == size):
             dims.append(hint)  # the size name the expression itself suggests, when it is right
@@ -886,11 +916,12 @@ def where_html(deriv: Derivation, printer: TexPrinter) -> str:
     return '<div class="derivation-where">' + "".join(parts) + "</div>" if parts else ""
 
 
-def render(deriv: Derivation) -> str:
+def render(deriv: Derivation, source: str | None = None) -> str:
     """HTML for a derivation: one row per step with its own anchor and link, the gradients it is
-    given above them and the definitions its steps use below."""
+    given above them and the definitions its steps use below. With the fence's `source`, the
+    shapes of its values are cached."""
     printer = TexPrinter(deriv)
-    values = step_values(deriv)
+    values = step_shapes(deriv, source)
     given_shapes = {key: shape_badge(printer, values.get(key), _parse_expr(value, deriv.where()))
                     for key, value in deriv.given.items()}
     rows = []
@@ -926,7 +957,7 @@ def render(deriv: Derivation) -> str:
 def fence_format(source, language, css_class, options, md, **kwargs):
     """pymdownx.superfences formatter for ```derivation fences."""
     try:
-        return render(parse(source, page="(page)"))
+        return render(parse(source, page="(page)"), source)
     except DerivationError as err:
         # A derivation that cannot be read must fail the strict build, not vanish.
         logging.getLogger("mkdocs.hooks.math.derivation").warning(str(err))
