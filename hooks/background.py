@@ -91,10 +91,25 @@ class CachedStep:
     def _prune(self) -> None:
         """Remove results (and runs of killed builds) unused for a while; a build running at the
         same time with other inputs may still need a recent one."""
-        os.utime(self.output)
-        # "now" is the file system's clock, which set every other result's time too: a process
-        # on a fake clock (the tests run 40 days ahead) would otherwise find them all stale
-        now = self.output.stat().st_mtime
-        for other in self.output.parent.iterdir():
-            if other != self.output and now - other.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(other, ignore_errors=True)
+        prune(self.output.parent, {self.output.name})
+
+
+def prune(folder: Path, used: set[str]) -> None:
+    """Mark the entries of `folder` named in `used` as just used, and remove the others (files or
+    folders) that no build has used for KEEP_SECONDS.
+
+    "Now" is the file system's clock, which set every other entry's time too: a process on a fake
+    clock (the tests run 40 days ahead) would otherwise find them all stale."""
+    if not folder.is_dir():
+        return
+    for name in used:
+        if (folder / name).exists():
+            os.utime(folder / name)
+    entries = list(folder.iterdir())
+    now = max((entry.stat().st_mtime for entry in entries), default=0)
+    for entry in entries:
+        if entry.name not in used and now - entry.stat().st_mtime > KEEP_SECONDS:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ from pathlib import Path
 import sympy as sp
 from mkdocs.exceptions import PluginError
 
-from hooks.background import CACHE, KEEP_SECONDS, ROOT
+from hooks.background import CACHE, ROOT, prune
 from hooks.math.derivation import (
     GIVEN,
     Checker,
@@ -630,16 +630,6 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_post_build(config) -> None:
-    """Mark this build's cached pictures as used; remove those no build has used for an hour. "Now"
-    is the file system's clock (a build on a fake clock would find every file stale)."""
-    if not FOLDER.is_dir():
-        return
-    for name in USED:
-        if (FOLDER / name).is_file():
-            os.utime(FOLDER / name)
-    files = [p for p in FOLDER.iterdir() if p.is_file()]
-    now = max((p.stat().st_mtime for p in files), default=0)
-    for path in files:
-        if path.name not in USED and now - path.stat().st_mtime > KEEP_SECONDS:
-            path.unlink(missing_ok=True)
+    """Mark this build's cached pictures as used; remove those no build has used for an hour."""
+    prune(FOLDER, USED)
     USED.clear()

@@ -825,6 +825,10 @@ def step_values(deriv: Derivation) -> dict[str, object]:
     return values
 
 
+SHAPES_FOLDER = "derivation-shapes"
+SHAPES_USED: set[str] = set()  # the cached shape files this build read or wrote
+
+
 def step_shapes(deriv: Derivation, source: str | None = None) -> dict[str, list | None]:
     """The shape of each value `step_values` computes ([rows, cols], or None for a number).
 
@@ -837,7 +841,8 @@ def step_shapes(deriv: Derivation, source: str | None = None) -> dict[str, list 
         digest = hashlib.sha256(source.encode())
         for path in (Path(__file__), ROOT / "requirements.txt"):
             digest.update(path.read_bytes())
-        cache = CACHE / "derivation-shapes" / f"{digest.hexdigest()[:24]}.json"
+        cache = CACHE / SHAPES_FOLDER / f"{digest.hexdigest()[:24]}.json"
+        SHAPES_USED.add(cache.name)
         if cache.is_file():
             return json.loads(cache.read_text())
     shapes = {key: (list(value.shape) if isinstance(value, sp.MatrixBase) else None)

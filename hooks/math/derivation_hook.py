@@ -7,7 +7,8 @@ import re
 
 from mkdocs.exceptions import PluginError
 
-from hooks.math.derivation import DerivationError, anchor_ids, parse
+from hooks.background import CACHE, prune
+from hooks.math.derivation import SHAPES_FOLDER, SHAPES_USED, DerivationError, anchor_ids, parse
 from hooks.math.fences import iter_fences
 
 
@@ -49,3 +50,9 @@ def on_page_content(html: str, page, config, files) -> str:
         return f'class="derivation-link" href="{url}"'
 
     return FENCE_LINK.sub(rewrite, html)
+
+
+def on_post_build(config) -> None:
+    """Keep the cached shapes of this build's fences; remove those no build has used for an hour."""
+    prune(CACHE / SHAPES_FOLDER, SHAPES_USED)
+    SHAPES_USED.clear()
