@@ -5,6 +5,8 @@ tests < 90 s; PDF plus offline archive < 20 s. Then the search figures on the ev
 (tests/search_queries.yaml): expected page first for >= 90% of queries, in the top 3 for >= 98%,
 the held-out quarter reported apart; from the search box in Chromium when the browser tests ran
 (they write test-output/search-results.json), otherwise from the site's search worker in node.
+Last, the reading path of each question page on a phone (issue 12), when the browser tests
+wrote it (test-output/reading-path.json, from tests/test_reading_path.py).
 
 Each command runs in a fresh process and from a cold output folder; the best of a few runs is
 reported for the build (the noise of a shared machine only ever adds time).
@@ -79,6 +81,20 @@ def search_figures(site: Path, browser_ran: bool) -> bool:
     return met
 
 
+def reading_path() -> None:
+    """Print the per-page reading path the browser tests measured, with its median and maximum."""
+    sys.path.insert(0, str(ROOT))
+    from tests.test_reading_path import RESULTS_FILE, table
+
+    if not RESULTS_FILE.is_file():
+        print("reading path: not measured (run the browser tests)")
+        return
+    result = json.loads(RESULTS_FILE.read_text("utf8"))
+    width, height = result["viewport"]
+    print(f"reading path at {width}x{height}, first visit ({result['seconds']} s in the browser tests):")
+    print(table(result))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="build runs (best is reported)")
@@ -103,6 +119,7 @@ def main() -> None:
                 [*tests, "-m", "browser"], FULL_SITE=str(site)
             )
         search_ok = search_figures(site, browser_ran=not args.skip_browser)
+    reading_path()
 
     print(f"{'measure':<24} {'seconds':>8} {'target':>8}")
     failed = False
