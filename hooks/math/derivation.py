@@ -500,6 +500,7 @@ class Checker:
             )
         self.functions = self._declare_functions(deriv.functions)
         self._full: dict[str, object] = {}
+        self._derivatives: dict[tuple[str, frozenset[str]], object] = {}  # d(f, x) used again
 
     def _scalar(self, name: str, domain: str) -> None:
         if domain not in DOMAINS:
@@ -667,6 +668,13 @@ class Checker:
         return functions
 
     def _derivative(self, node: ast.Call, stop: frozenset[str]):
+        """d(f, x) or grad(f, X); steps often name the same derivative again, so each is kept."""
+        key = (ast.dump(node), stop)
+        if key not in self._derivatives:
+            self._derivatives[key] = self._differentiate(node, stop)
+        return self._derivatives[key]
+
+    def _differentiate(self, node: ast.Call, stop: frozenset[str]):
         f_node, v_node = node.args
         if not isinstance(v_node, ast.Name):
             raise DerivationError(f"{self.d.where()}: differentiate by a name, not `{ast.unparse(v_node)}`")
