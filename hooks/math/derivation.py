@@ -715,15 +715,18 @@ class Checker:
         return sp.simplify(expr) == 0
 
     def counterexample(self, diffs) -> tuple[dict, float] | None:
+        """A point (of 20 random ones, the same on every run) where a difference is not zero."""
         rng = random.Random(0)
-        symbols = set().union(*(e.free_symbols for e in diffs))
+        symbols = sorted(set().union(*(e.free_symbols for e in diffs)), key=str)
         for function, concrete in self.concrete:
             diffs = [e.replace(function, concrete) for e in diffs]
+        diffs = [e.doit() for e in diffs]
         for _ in range(20):
             point = {s: rng.uniform(*self.ranges.get(s, (-2.0, 2.0))) for s in symbols}
+            exact = {s: sp.Float(v) for s, v in point.items()}  # numbers in: sympy evaluates as it goes
             for expr in diffs:
                 try:
-                    value = complex(expr.doit().subs(point).evalf())
+                    value = complex(expr.xreplace(exact).evalf())
                 except (TypeError, ValueError):
                     continue
                 if abs(value) > 1e-6:
