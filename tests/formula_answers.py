@@ -23,7 +23,7 @@ SUPERSCRIPT = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻
 SUBSCRIPT = str.maketrans("0123456789ijkn", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙ")
 SYMBOLS = {
     r"\sigma": "σ", r"\partial": "∂", r"\odot": "⊙", r"\cdot": "·", r"\sum": "Σ", r"\ln": "ln",
-    r"\alpha": "α", r"\delta": "δ", r"\mathcal{L}": "ℒ", r"\hat{y}": "ŷ", r"\tanh": "tanh",
+    r"\alpha": "α", r"\lambda": "λ", r"\delta": "δ", r"\mathcal{L}": "ℒ", r"\hat{y}": "ŷ", r"\tanh": "tanh",
     r"\top": "ᵀ", r"\prime": "′", r"\left": "", r"\right": "", r"\,": " ", r"\operatorname": "",
     r"\mathrm": "",
 }
