@@ -23,6 +23,8 @@ EXPECTED_GROUPS = {  # page -> the group a learner meets it in
     "assignment-vs-slides": "DLS Course 1, Week 4",
     "l2-regularization": "DLS Course 2, Week 1",
     "dropout": "DLS Course 2, Week 1",
+    "gradient-checking": "DLS Course 2, Week 1",
+    "initialization": "DLS Course 2, Week 1",
     "softmax-cross-entropy": "DLS Course 2, Week 3",
     "autodiff": "DLS Course 1, Week 2",
     "from-logits": "MLS Course 2, Week 2",
