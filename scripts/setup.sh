@@ -30,7 +30,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 
 # KaTeX, axe-core and the search shim are served by the site itself, never from a CDN.
-lock=node_modules/.package-lock.json
-if [ ! -f "$lock" ] || [ package-lock.json -nt "$lock" ]; then
+# By the lock file's content, not its date: a fresh checkout's dates say nothing.
+npm_stamp=node_modules/.installed-from
+npm_want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$npm_want" >"$npm_stamp"
 fi

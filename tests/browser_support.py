@@ -13,6 +13,7 @@ Registered from tests/conftest.py. A test using them carries `@pytest.mark.brows
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
 import os
@@ -48,12 +49,23 @@ LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome-error"}
 LOCAL_HOSTS = {"127.0.0.1"}
 
 
+def a_later_clock() -> list[str]:
+    """A command prefix that runs a build on a clock 400 days after the last commit (Debian's
+    faketime), so this build and the tests' HTML build (40 days after it) are made on different
+    days: tests/test_reproducible_build.py compares them."""
+    from tests.conftest import load_script
+
+    later = load_script("source_date").source_date_epoch() + 400 * 86400
+    when = datetime.datetime.fromtimestamp(later, datetime.UTC).strftime("@%Y-%m-%d %H:%M:%S")
+    return ["faketime", "-f", when]
+
+
 def build_everything(out: Path) -> subprocess.CompletedProcess:
-    """Run the project's build (HTML, PDF and offline archive) into `out`."""
+    """Run the project's build (HTML, PDF and offline archive) into `out`, a year on."""
     return subprocess.run(
-        ["bash", str(ROOT / "scripts" / "build.sh"), str(out)],
+        [*a_later_clock(), "bash", str(ROOT / "scripts" / "build.sh"), str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+        env={**os.environ, "TZ": "UTC", "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
     )
 
 

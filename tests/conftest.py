@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -41,6 +42,35 @@ def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT):
         command, cwd=cwd, capture_output=True, text=True, timeout=300,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
     )
+
+
+_BUILD_WORKER: subprocess.Popen | None = None
+
+
+def small_build(site_dir: Path, config: Path, cwd: Path, env: dict[str, str] | None = None):
+    """A strict build of a small test project, made by this test process's build worker
+    (tests/build_worker.py: one process for every small build, its imports paid once). Returns
+    a finished process: `returncode`, and the build's log as `stdout` (`stderr` is empty)."""
+    global _BUILD_WORKER
+    if _BUILD_WORKER is None or _BUILD_WORKER.poll() is not None:
+        _BUILD_WORKER = subprocess.Popen(
+            [sys.executable, "-m", "tests.build_worker"], cwd=ROOT, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+        )
+    request = {"config": str(config), "site_dir": str(site_dir), "cwd": str(cwd), "env": env or {}}
+    _BUILD_WORKER.stdin.write(json.dumps(request) + "\n")
+    _BUILD_WORKER.stdin.flush()
+    answer = _BUILD_WORKER.stdout.readline()
+    assert answer, "the build worker stopped (tests/build_worker.py)"
+    answer = json.loads(answer)
+    return subprocess.CompletedProcess(request, answer["returncode"], answer["output"], "")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _BUILD_WORKER is not None and _BUILD_WORKER.poll() is None:
+        _BUILD_WORKER.stdin.close()
+        _BUILD_WORKER.wait(timeout=30)
 
 
 def build_once(tmp_path_factory, name: str, build) -> Path:

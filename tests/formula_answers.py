@@ -1,6 +1,6 @@
 """The front-matter `answer` is plain Unicode (link previews and forum replies reuse it), so it
-is checked against checked formulas: each formula in it is listed under `answers:` in
-tests/formula_checks.yaml with its TeX, and
+is checked against checked formulas: each formula in it is listed under `answer_math:` in the
+page's front matter with its TeX (the short answer shows that TeX), and
 
 - the TeX, written in Unicode by `to_unicode`, is the answer's text (spaces aside);
 - the TeX is a checked step of the page, a piece of one, or a register entry (formula_guard);
@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
+from hooks.page.answers import spaced  # the build finds the formulas the same way
 from tests.formula_guard import status
 from tests.formula_inventory import DOCS, Formula, front_matter
 from tests.formula_match import _facts_of
-from tests.formula_register import REGISTER
 
 CHECKED = {"inserted", "proved", "registered", "holds", "conforms"}
 
@@ -25,7 +23,7 @@ SUPERSCRIPT = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻
 SUBSCRIPT = str.maketrans("0123456789ijkn", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙ")
 SYMBOLS = {
     r"\sigma": "σ", r"\partial": "∂", r"\odot": "⊙", r"\cdot": "·", r"\sum": "Σ", r"\ln": "ln",
-    r"\alpha": "α", r"\delta": "δ", r"\mathcal{L}": "ℒ", r"\hat{y}": "ŷ", r"\tanh": "tanh",
+    r"\alpha": "α", r"\lambda": "λ", r"\delta": "δ", r"\mathcal{L}": "ℒ", r"\hat{y}": "ŷ", r"\tanh": "tanh",
     r"\top": "ᵀ", r"\prime": "′", r"\left": "", r"\right": "", r"\,": " ", r"\operatorname": "",
     r"\mathrm": "",
 }
@@ -108,13 +106,15 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def spaced(unicode: str) -> re.Pattern:
-    """The formula, found in the answer whatever its spacing."""
-    return re.compile(r"\s*".join(re.escape(c) for c in squash(unicode)))
 
 
 def load_answers() -> list[dict]:
-    return (yaml.safe_load(REGISTER.read_text("utf8")) or {}).get("answers") or []
+    """Every page's `answer_math` entries, each with its page's file name."""
+    entries = []
+    for path in sorted(DOCS.glob("*.md")):
+        meta, _ = front_matter(path.read_text("utf8"))
+        entries += [{"page": path.name, **e} for e in meta.get("answer_math") or []]
+    return entries
 
 
 def answer_problems(pages: list[Path] | None = None, entries: list[dict] | None = None,

@@ -110,9 +110,10 @@ class Context:
             for function, concrete in self.checker.concrete:
                 entries = [e.replace(function, concrete) for e in entries]
             symbols = set().union(*(sp.sympify(e).free_symbols for e in entries))
-            rng = random.Random(1)
-            point = {s: sp.Float(rng.uniform(*self.checker.ranges.get(s, (-2.0, 2.0)))) for s in
-                     sorted(symbols, key=str)}
+            # each symbol's number depends on its name alone, so two sides with different symbols
+            # (c + ln Σ e^(z_k − c) against ln Σ e^(z_k)) are compared at the same z
+            point = {s: sp.Float(random.Random(str(s)).uniform(*self.checker.ranges.get(s, (-2.0, 2.0))))
+                     for s in symbols}
             return shape, tuple(complex(sp.sympify(e).xreplace(point).doit().evalf()) for e in entries)
         except (TypeError, ValueError, DerivationError, AttributeError):
             return None

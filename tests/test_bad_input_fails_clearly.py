@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import DOCS, ROOT, make_project, mkdocs_build
+from tests.conftest import DOCS, ROOT, make_project, small_build
 
 REFERENCE = "dz-a-minus-y.md"
 PAGE = """---
@@ -33,7 +33,7 @@ def run_page(path):
 def build_pages(tmp_path, pages):
     tmp_path.mkdir(parents=True, exist_ok=True)
     config = make_project(tmp_path, pages)
-    return mkdocs_build(tmp_path / "site", config=config, cwd=tmp_path)
+    return small_build(tmp_path / "site", config, cwd=tmp_path)
 
 
 def test_the_real_site_builds_strictly(built_site):

@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 
 from hooks.math.fences import iter_fences
 from hooks.page.course_refs import CITATION, DATA, cite, on_page_markdown, references
-from tests.conftest import DOCS, ROOT, make_project, mkdocs_build
+from tests.conftest import DOCS, ROOT, make_project, small_build
 
 ENTRIES = yaml.safe_load(DATA.read_text("utf8"))["refs"]
 PAGES = sorted(DOCS.glob("*.md"))
@@ -122,7 +122,7 @@ def test_an_unknown_key_fails_the_strict_build(tmp_path):
     config = make_project(tmp_path, {"index.md": page})
     only_this_hook = "plugins: [search]\nhooks: [hooks/page/course_refs.py]\n"
     config.write_text(config.read_text("utf8") + only_this_hook, "utf8")
-    result = mkdocs_build(tmp_path / "site", config=config, cwd=tmp_path)
+    result = small_build(tmp_path / "site", config, cwd=tmp_path)
     assert result.returncode != 0
     assert "docs/index.md:7: unknown course reference 'dls-c1w9'" in result.stdout + result.stderr
 

@@ -117,6 +117,14 @@ MUTATIONS = [
      "show: d(L, a) = -(y/a - (1 - y)/(1 - a))", "show: d(L, a) = (y/a - (1 - y)/(1 - a))"),
     ("assignment-vs-slides.md", "hidden-layer-backward", "hidden-activation-step",
      "show: grad(J, Z1) = dA1 * (1 - A1*A1) / m", "show: grad(J, Z1) = dA1 / m"),
+    ("l2-regularization.md", "l2-gradient", "penalty-simplified",
+     "show: = lambd/m * W", "show: = lambd/(2*m) * W"),
+    ("l2-regularization.md", "l2-layer", "dz-unchanged",
+     "show: grad(Jreg, Z) = dZ / m", "show: grad(Jreg, Z) = dZ / m + lambd/m * W @ Ap"),
+    ("dropout.md", "dropout-backward", "da-through-mask",
+     "show: = W2.T @ dZ2 * D1 / keep_prob", "show: = W2.T @ dZ2 * D1"),
+    ("dropout.md", "expected-value", "activation-mean",
+     "show: keep_prob * (a * 1 / keep_prob)", "show: keep_prob * (a * 1)"),
 ]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import re
+from html.parser import HTMLParser
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from hooks.math.fences import iter_fences
+from hooks.page.answers import answer_math, answer_with_math
 from tests.conftest import DOCS, front_matter
 
 NOTATION_TABS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Examples in rows"]
@@ -100,15 +102,68 @@ def test_tab_set_reader_sees_runs():
     assert tab_sets(text) == [["MLS", "DLS"], ["MLS"]]
 
 
+class BoxText(HTMLParser):
+    """The text of a short-answer paragraph, each rendered formula written back as `$tex$`."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.depth, self.tex = [], 0, None  # depth inside a formula's outer span
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += tag == "span"
+            self.tex = "" if tag == "annotation" else self.tex
+        elif tag == "span" and ("class", "arithmatex") in attrs:
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "annotation":
+            self.parts.append(f"${self.tex}$")
+            self.tex = None
+        elif self.depth and tag == "span":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.tex is not None:
+            self.tex += data
+        elif not self.depth:
+            self.parts.append(data)
+
+
+def box_text(paragraph: str) -> str:
+    parser = BoxText()
+    parser.feed(paragraph)
+    return "".join(parser.parts)
+
+
+def test_box_text_reads_formulas_back_as_their_tex():
+    rendered = ('With <span class="arithmatex"><span class="katex"><math><semantics><mi>a</mi>'
+                '<annotation encoding="application/x-tex">a = \\sigma(z)</annotation></semantics></math>'
+                '<span class="katex-html">a=σ(z)</span></span></span> and <abbr title="x">more</abbr>.')
+    assert box_text(rendered) == "With $a = \\sigma(z)$ and more."
+
+
+def test_answer_formulas_become_tex_wherever_they_are_listed():
+    formulas = [("a(1 − a)", "a(1 - a)"), ("a = σ(z)", "a = \\sigma(z)")]
+    answer = "With a = σ(z), the slope is a(1−a) * 2."
+    assert answer_with_math(answer, formulas, "p.md") == "With $a = \\sigma(z)$, the slope is $a(1 - a)$ * 2."
+    with pytest.raises(PluginError, match="p.md: answer_math formula `1 − a` is not in the answer"):
+        answer_with_math("the slope is a", [("1 − a", "1 - a")], "p.md")
+
+
 @pytest.mark.parametrize("page", pages())
 def test_the_short_answer_opens_with_the_front_matter_answer(page, built_site):
-    answer = " ".join(str(front_matter(DOCS / page)["answer"]).split())
+    """The box opens with the answer, in the page's typography: each formula of `answer_math`
+    rendered from its TeX (tests/formula_answers.py proves the TeX is the Unicode formula)."""
+    meta = front_matter(DOCS / page)
+    answer = " ".join(str(meta["answer"]).split())
     slug = page.removesuffix(".md")
     built = (built_site / slug / "index.html").read_text("utf8")
     box = re.search(r'<p class="admonition-title">Short answer</p>\s*<p>(.*?)</p>', built, re.S)
     assert box, f"docs/{page}: no short-answer box in the built page"
-    shown = re.sub(r"</?abbr\b[^>]*>", "", box[1])  # glossary terms keep their hover definition
-    assert html.unescape(shown) == answer, f"docs/{page}: the box does not open with the answer alone"
+    expected = answer_with_math(answer, answer_math(meta, page), page)
+    shown = box_text(box[1])
+    assert shown == expected, f"docs/{page}: the box does not open with the answer, its formulas rendered"
 
 
 @pytest.mark.parametrize("page", pages())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import load_script, make_project, mkdocs_build
+from tests.conftest import load_script, make_project, small_build
 
 urls = load_script("update_url_manifest")
 LISTED = urls.read_manifest()
@@ -70,10 +70,8 @@ def build_small_site(folder: Path) -> None:
         for p in site_plugins()
     ]
     config.write_text(config.read_text("utf8") + yaml.safe_dump({"plugins": plugins}), "utf8")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("REPO_URL", REPO_URL)
-        env.setenv("EDIT_URI", "edit/main/docs/")
-        result = mkdocs_build(folder / "site", config, cwd=folder)
+    result = small_build(folder / "site", config, cwd=folder,
+                         env={"REPO_URL": REPO_URL, "EDIT_URI": "edit/main/docs/"})
     assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
 
 

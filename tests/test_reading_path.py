@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import struct
 import time
 from pathlib import Path
 
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 RESULTS_FILE = ROOT / "test-output" / "reading-path.json"
+SCREENSHOTS = ("dz-a-minus-y", "notation")  # test-output/phone-<page>.png: first screen, first visit
 
 # Issue 12's targets for the pages a first-time visitor meets.
 MEDIAN_SCREENS, MAX_SCREENS = 2.0, 2.5
@@ -124,6 +126,7 @@ def table(result: dict) -> str:
 def reading_path(served_site, browser) -> dict:
     """Every question page measured once, in one fresh phone-sized context; written and printed."""
     start = time.perf_counter()
+    RESULTS_FILE.parent.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
     try:
         page = context.new_page()
@@ -131,6 +134,8 @@ def reading_path(served_site, browser) -> dict:
         for stem in question_pages():
             page.goto(f"{served_site}{stem}/", wait_until="load")
             pages[stem] = page.evaluate(MEASURE)
+            if stem in SCREENSHOTS:  # the first phone screen, as a reader arriving from a link sees it
+                page.screenshot(path=str(RESULTS_FILE.parent / f"phone-{stem}.png"))
     finally:
         context.close()
     for row in pages.values():
@@ -139,7 +144,6 @@ def reading_path(served_site, browser) -> dict:
     result = {"viewport": list(PHONE), "katex": "one word per formula", "pages": pages}
     result["summary"] = summary(pages)
     result["seconds"] = round(time.perf_counter() - start, 2)
-    RESULTS_FILE.parent.mkdir(exist_ok=True)
     RESULTS_FILE.write_text(json.dumps(result, indent=2) + "\n", "utf8")
     print(f"\nreading path at {PHONE[0]}x{PHONE[1]}, first visit ({result['seconds']} s):")
     print(table(result))
@@ -154,6 +158,14 @@ def test_every_question_page_is_measured_on_a_phone(reading_path):
         assert row["viewport"] == list(PHONE), stem
         assert row["words"] > 50, f"{stem}: only {row['words']} visible words; is the article there?"
         assert row["formulas"] > 0, f"{stem}: no formula seen; is KaTeX rendered?"
+
+
+def test_the_first_phone_screens_are_saved(reading_path):
+    for stem in SCREENSHOTS:
+        shot = RESULTS_FILE.parent / f"phone-{stem}.png"
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
+        width, height = struct.unpack(">II", shot.read_bytes()[16:24])
+        assert (width, height) == PHONE, (shot, width, height)
 
 
 def test_the_first_derivation_is_found_on_every_derivation_page(reading_path):

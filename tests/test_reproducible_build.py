@@ -1,8 +1,8 @@
 """The same commit builds the same site on any day.
 
-A second strict build on a clock a year after the last commit writes every file the first build
-wrote (HTML, search index, sitemap, images, the notebook), byte for byte. The PDF and the offline
-archive carry the last commit's time, not the day they were made.
+The full build, made on a clock a year after the last commit, holds every file the tests' HTML
+build (40 days after it) wrote (HTML, search index, sitemap, images, the notebook), byte for
+byte. The PDF and the offline archive carry the last commit's time, not the day they were made.
 """
 
 from __future__ import annotations
@@ -10,44 +10,40 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.browser_support import ARCHIVE_NAME, PDF_NAME
+from tests.browser_support import ARCHIVE_NAME, PDF_NAME, a_later_clock
 from tests.conftest import ROOT, load_script
 
 source_date = load_script("source_date")
 zip_folder = load_script("zip_folder")
-A_YEAR_LATER = 400 * 86400
 
 
 def files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def build_on_a_later_day(folder: Path) -> subprocess.CompletedProcess:
-    later = dt.datetime.fromtimestamp(source_date.source_date_epoch() + A_YEAR_LATER, dt.UTC)
-    command = ["faketime", "-f", later.strftime("@%Y-%m-%d %H:%M:%S"),
-               sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(folder)]
-    env = {**os.environ, "TZ": "UTC", "NO_MKDOCS_2_WARNING": "1",
-           "DISABLE_MKDOCS_2_WARNING": "true"}
-    env.pop("SOURCE_DATE_EPOCH", None)
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-
-
-def test_a_build_a_year_later_writes_the_same_files(built_site, tmp_path):
-    result = build_on_a_later_day(tmp_path / "later")
-    assert result.returncode == 0, f"the later build failed:\n{result.stderr[-3000:]}"
-    first, later = files(built_site), files(tmp_path / "later")
+@pytest.mark.browser
+def test_a_build_on_another_day_writes_the_same_files(built_site, full_site):
+    """The tests' HTML build (40 days after the last commit) against the full build (made 400
+    days after it by tests/browser_support.py, or by `make bench` on today's clock)."""
     downloads = {PDF_NAME, ARCHIVE_NAME}  # made after the HTML build, by scripts/build_downloads.sh
-    assert set(later) == set(first) - downloads, sorted(set(later) ^ (set(first) - downloads))[:10]
-    differ = [name for name in later if later[name] != first[name]]
-    assert not differ, f"{len(differ)} files differ a year later, e.g. {differ[:5]}"
+    first, later = files(built_site), files(full_site)
+    assert set(later) - downloads == set(first), sorted(set(later) - downloads ^ set(first))[:10]
+    differ = [name for name in first if later[name] != first[name]]
+    assert not differ, f"{len(differ)} files differ on another day, e.g. {differ[:5]}"
     for name in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "index.html"):
-        assert name in later  # the files the promise names were compared
+        assert name in first  # the files the promise names were compared
+
+
+def test_the_full_build_runs_on_a_clock_a_year_on():
+    prefix = a_later_clock()
+    assert prefix[:2] == ["faketime", "-f"]
+    later = dt.datetime.strptime(prefix[2], "@%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
+    assert (later - source_date.source_datetime()).days == 400
 
 
 def test_the_sitemap_dates_each_page_by_its_last_commit(built_site):

@@ -138,7 +138,7 @@ STRUCTURE = (MatProd, Hadamard, T, Partial, SumAll, SumCols, Ones, Indicator)
 
 TOKEN = re.compile(
     r"\\left\s*\\?[(\[.]|\\right\s*\\?[)\].]|\\[bB]igg?[lr]?\s*[(\[)\]]"  # sized brackets
-    r"|\\[A-Za-z]+|\\[,;:! ]|\\\{|\\\}"  # commands, spaces
+    r"|\\[A-Za-z]+|\\[,;:! ]|\\\{|\\\}|\\_"  # commands, spaces, an underscore in a name
     r"|\d+(?:\.\d+)?|d[A-Za-z]+|[A-Za-z]|[{}()\[\]^_+\-=<>',:|/*]|\s+"
 )
 SPACES = {r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad", r"\displaystyle", r"\textstyle"}

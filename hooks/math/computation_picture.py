@@ -58,7 +58,8 @@ GREEK = {
     "omega": "ω", "Sigma": "Σ", "Delta": "Δ",
 }
 TEX_WORDS = {"top": "ᵀ", "prime": "′", "odot": "⊙", "cdot": "·", "ln": "ln", "tanh": "tanh",
-             "partial": "∂", "ell": "ℓ", "mathcal{L}": "ℒ", "hat{y}": "ŷ", "mathbf{1}": "𝟏", **GREEK}
+             "partial": "∂", "ell": "ℓ", "mathcal{L}": "ℒ", "hat{y}": "ŷ", "mathbf{1}": "𝟏",
+             "tilde{A}": "Ã", "tilde{a}": "ã", **GREEK}
 
 
 def _script(text: str, table: dict, mark: str) -> str:
@@ -77,6 +78,7 @@ def tex_to_unicode(tex: str) -> str:
     text = tex.replace(r"\left", "").replace(r"\right", "").replace(r"\bigl", "").replace(r"\bigr", "")
     text = text.replace(r"\,", " ").replace(r"\ ", " ").replace(r"\displaystyle", "")
     text = re.sub(r"\\(?:mathrm|operatorname|text)\{([^{}]*)\}", r"\1", text)
+    text = text.replace(r"\_", "_")  # keep\_prob → keep_prob
     for word, symbol in sorted(TEX_WORDS.items(), key=lambda kv: -len(kv[0])):
         text = re.sub(r"\\" + re.escape(word) + r"(?![A-Za-z])", symbol, text)
     text = re.sub(r"∂\s+", "∂", text)

@@ -500,6 +500,7 @@ class Checker:
             )
         self.functions = self._declare_functions(deriv.functions)
         self._full: dict[str, object] = {}
+        self._derivatives: dict[tuple[str, frozenset[str]], object] = {}  # d(f, x) used again
 
     def _scalar(self, name: str, domain: str) -> None:
         if domain not in DOMAINS:
@@ -667,6 +668,13 @@ class Checker:
         return functions
 
     def _derivative(self, node: ast.Call, stop: frozenset[str]):
+        """d(f, x) or grad(f, X); steps often name the same derivative again, so each is kept."""
+        key = (ast.dump(node), stop)
+        if key not in self._derivatives:
+            self._derivatives[key] = self._differentiate(node, stop)
+        return self._derivatives[key]
+
+    def _differentiate(self, node: ast.Call, stop: frozenset[str]):
         f_node, v_node = node.args
         if not isinstance(v_node, ast.Name):
             raise DerivationError(f"{self.d.where()}: differentiate by a name, not `{ast.unparse(v_node)}`")
@@ -707,15 +715,18 @@ class Checker:
         return sp.simplify(expr) == 0
 
     def counterexample(self, diffs) -> tuple[dict, float] | None:
+        """A point (of 20 random ones, the same on every run) where a difference is not zero."""
         rng = random.Random(0)
-        symbols = set().union(*(e.free_symbols for e in diffs))
+        symbols = sorted(set().union(*(e.free_symbols for e in diffs)), key=str)
         for function, concrete in self.concrete:
             diffs = [e.replace(function, concrete) for e in diffs]
+        diffs = [e.doit() for e in diffs]
         for _ in range(20):
             point = {s: rng.uniform(*self.ranges.get(s, (-2.0, 2.0))) for s in symbols}
+            exact = {s: sp.Float(v) for s, v in point.items()}  # numbers in: sympy evaluates as it goes
             for expr in diffs:
                 try:
-                    value = complex(expr.doit().subs(point).evalf())
+                    value = complex(expr.xreplace(exact).evalf())
                 except (TypeError, ValueError):
                     continue
                 if abs(value) > 1e-6:

@@ -21,7 +21,7 @@ CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> dict[str, dict[str | None, str]]:
-    entries = yaml.safe_load(Path(path).read_text("utf8"))["refs"]
+    entries = yaml.load(Path(path).read_text("utf8"), Loader=yaml.CSafeLoader)["refs"]
     return {
         key: {None: entry["text"], **(entry.get("forms") or {})}
         for key, entry in entries.items()

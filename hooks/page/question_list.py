@@ -30,7 +30,7 @@ QUESTIONS: list[dict] = []
 
 @lru_cache(maxsize=4)
 def _weeks(path: str, mtime: float) -> dict[str, tuple[str, int, int]]:
-    entries = yaml.safe_load(Path(path).read_text("utf8"))["refs"]
+    entries = yaml.load(Path(path).read_text("utf8"), Loader=yaml.CSafeLoader)["refs"]
     return {key: (e["course"], e["number"], e["week"]) for key, e in entries.items()
             if isinstance(e.get("week"), int) and isinstance(e.get("number"), int)}
 

@@ -1,5 +1,5 @@
-"""The ways learners word a page's question: shown under its short answer ("Also asked as")
-and handed to site search as the page's keywords.
+"""The ways learners word a page's question: shown under its short answer ("Also asked as",
+collapsed to one line) and handed to site search as the page's keywords.
 
 They reach Material's search index as the page's `tags` (without the tags plugin, tags are not
 shown on the page); after the build, hooks/sharing/search_index.py keeps them once per page and
@@ -25,9 +25,11 @@ def page_phrasings(meta: dict, where: str) -> list[str]:
 
 def phrasings_html(phrasings: list[str]) -> str:
     items = "".join(f"<li>{html.escape(p)}</li>" for p in phrasings)
+    # collapsed: one line under the short answer, opened by a tap (print opens every block)
     return (
-        f'{EXTRA} also-asked"><span class="also-asked__label">{ALSO_ASKED}</span>'
-        f'<ul class="also-asked__list">{items}</ul></div>'
+        f'{EXTRA} also-asked"><details class="also-asked__details">'
+        f'<summary class="also-asked__label">{ALSO_ASKED}</summary>'
+        f'<ul class="also-asked__list">{items}</ul></details></div>'
     )
 
 

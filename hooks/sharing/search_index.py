@@ -22,7 +22,7 @@ from pathlib import Path
 from hooks.sharing.search_words import IRREGULAR, RULES, STOP_WORDS, plain_text, words
 
 ALSO_ASKED = "Also asked as:"  # the label of a page's phrasings (hooks/sharing/phrasings.py)
-ALSO_ASKED_LIST = re.compile(re.escape(ALSO_ASKED) + r"\s*<ul[^>]*>.*?</ul>", re.DOTALL)
+ALSO_ASKED_LIST = re.compile(re.escape(ALSO_ASKED) + r"\s*(?:</summary>\s*)?<ul[^>]*>.*?</ul>", re.DOTALL)
 TEASER = 300  # characters of an entry's text kept for the result list
 
 # BM25 settings for the worker (docs/javascripts/search_worker.js reads them from the index)
