@@ -9,15 +9,16 @@
     return label.textContent.trim();
   }
 
-  // Material stores the labels a reader picked (content.tabs.link); rename the old ones and
-  // select them, as Material's own script does when the page loads.
+  // Material stores the labels a reader picked (content.tabs.link), the latest first; rename
+  // the old ones and select them in every tab set, as Material's own script does when the page
+  // loads for the sets it sees (it passes over sets inside a collapsed block).
   function carryOverStoredChoice() {
     if (typeof __md_get !== "function") return;
     var tabs = __md_get("__tabs");
-    if (!Array.isArray(tabs) || !tabs.some(function (t) { return t in RENAMED; })) return;
+    if (!Array.isArray(tabs) || !tabs.length) return;
     var renamed = tabs.map(function (t) { return RENAMED[t] || t; });
     renamed = renamed.filter(function (t, i) { return renamed.indexOf(t) === i; });
-    __md_set("__tabs", renamed);
+    if (renamed.join("\n") !== tabs.join("\n")) __md_set("__tabs", renamed);
     document.querySelectorAll(".tabbed-set").forEach(function (set) {
       var labels = Array.prototype.slice.call(set.querySelectorAll(":scope > .tabbed-labels > label"));
       for (var i = 0; i < renamed.length; i++) {
