@@ -21,6 +21,11 @@ TAB_LABELS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Examples in rows"]
 RAW_TEX = [r"\frac", r"\partial", "$$", r"\(", r"\)", r"\["]
 SOURCES = sorted([*DOCS.glob("*.md"), *DOCS.glob("*.ipynb")])
 SLUGS = ["" if p.stem == "index" else p.stem for p in SOURCES]
+# The offline copy's pages share three templates: the home page, a question page and the
+# notebook. One of each is opened from file:// here (hidden-layer has tabs, collapsed blocks, a
+# picture and math); every file of the copy is read for requests to other hosts by
+# tests/test_offline_archive.py, and search and the tabs are tried from file:// there and below.
+OFFLINE_PAGES = {"home", "hidden-layer", "two-layer-network"}
 
 VISIBLE_TEXT = """() => {
   const skip = 'code, pre, kbd, samp, textarea, script, style, .katex-mathml';
@@ -161,9 +166,10 @@ def test_page_in_the_browser(source, served_site, offline_site, new_page):
     served.page.wait_for_load_state("networkidle")
     assert_quiet(served, f"http {name} (after load)")
 
-    offline = new_page(*DESKTOP)
-    offline.page.goto(file_url(offline_site, slug), wait_until="load")
-    assert_page_is_clean(offline, f"file:// {name}", has_math)
+    if name in OFFLINE_PAGES:
+        offline = new_page(*DESKTOP)
+        offline.page.goto(file_url(offline_site, slug), wait_until="load")
+        assert_page_is_clean(offline, f"file:// {name}", has_math)
 
 
 def tabbed_pages() -> list[str]:

@@ -18,6 +18,24 @@ DOCS = ROOT / "docs"
 MAX_MB = 40
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 CDN = re.compile(r"https?://(?:unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|fonts\.g)")
+# Everything a page or style sheet makes the browser fetch: src of embedded elements, srcset,
+# <link> (but canonical and alternate, which name an address and fetch nothing), CSS url().
+RESOURCE = re.compile(
+    r'<(?:img|script|source|iframe|audio|video|embed|track|input)\b[^>]*?\bsrc="([^"]+)"'
+    r'|\bsrcset="([^"]+)"'
+    r'|<link\b(?![^>]*\brel="(?:canonical|alternate)")[^>]*?\bhref="([^"]+)"'
+    r'|\burl\(\s*[\'"]?([^\'")\s]+)'
+)
+
+
+def fetched_from_elsewhere(text: str) -> list[str]:
+    """The addresses a page or style sheet would fetch from another host."""
+    found = []
+    for match in RESOURCE.finditer(text):
+        for target in (t.strip().split()[0] for t in match.groups() if t and t.strip()):
+            if urlsplit(target).scheme in ("http", "https") or target.startswith("//"):
+                found.append(target)
+    return found
 
 
 def test_archive_is_one_folder_with_every_page_and_the_pdf(full_site):
@@ -50,6 +68,25 @@ def test_every_local_link_in_the_copy_resolves_and_nothing_comes_from_a_cdn(offl
                 broken.append(f"{page.relative_to(offline_site)} -> {target}")
     assert cdn == [], f"the copy asks a CDN: {cdn[:5]}"
     assert broken == [], f"links to files missing from the copy: {sorted(set(broken))[:10]}"
+
+
+def test_no_file_of_the_copy_fetches_from_another_host(offline_site):
+    """Every page and style sheet of the copy, read as text (the browser tests open a few pages
+    of it and record every request)."""
+    files = [*offline_site.rglob("*.html"), *offline_site.rglob("*.css")]
+    assert len(files) > 20
+    foreign = [f"{f.relative_to(offline_site)}: {t}" for f in files
+               for t in fetched_from_elsewhere(f.read_text("utf8", errors="replace"))]
+    assert foreign == [], f"the copy fetches from another host: {foreign[:5]}"
+
+
+def test_the_fetch_reader_sees_each_kind_of_reference():
+    page = ('<img alt="" src="https://a.example/x.png"><script src="js/local.js"></script>'
+            '<link rel="stylesheet" href="//b.example/s.css"><link rel="canonical" href="https://c.example/">'
+            '<style>p { background: url("https://d.example/bg.png") }</style>'
+            '<img srcset="https://e.example/2x.png 2x">')
+    assert fetched_from_elsewhere(page) == ["https://a.example/x.png", "//b.example/s.css",
+                                            "https://d.example/bg.png", "https://e.example/2x.png"]
 
 
 def test_the_copy_does_not_link_to_its_own_archive(offline_site):
