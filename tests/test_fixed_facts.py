@@ -115,7 +115,7 @@ def test_the_pytorch_layout_is_derived_on_every_page_the_issue_named():
 def test_goodfellow_row_takes_the_slope_one_layer_down():
     text = (DOCS / "notation-table.md").read_text("utf8")
     table = text[text.index("{ #gradient-formulas }"):text.index("{ #elementwise-and-layers }")]
-    row = next(line for line in table.split("\n") if line.startswith("| Goodfellow"))
+    row = next(line for line in table.split("\n") if line.lstrip().startswith("| Goodfellow"))
     assert "f'(a^{(k-1)})" in row and "f'(a^{(k)})" not in row, row
 
 
