@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 # sympy keeps 1,000 results per cached function by default; the derivation checks ask for the
@@ -78,16 +79,52 @@ def pytest_sessionfinish(session, exitstatus):
         _BUILD_WORKER.wait(timeout=30)
 
 
+def shared_folder(tmp_path_factory) -> Path:
+    """The folder every pytest-xdist worker of this run shares (each has its own basetemp below it)."""
+    shared = tmp_path_factory.getbasetemp()
+    return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+
+
+_BACKGROUND: subprocess.Popen | None = None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """Under pytest-xdist the controller starts the shared strict build at once, in a process of
+    its own, while the workers import and collect; a worker that needs `built_site` waits for it
+    only if it is not finished yet, and no core idles while one worker builds."""
+    global _BACKGROUND
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    shared = config._tmp_path_factory.getbasetemp()
+    folder, log = shared / "site", shared / "site.log"
+    command = (f'"{sys.executable}" -m mkdocs build --strict -d "{folder}" >"{log}" 2>&1 '
+               f'&& touch "{shared}/site.done" || touch "{shared}/site.failed"')
+    (shared / "site.started").touch()
+    _BACKGROUND = subprocess.Popen(
+        ["sh", "-c", command], cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+    )
+
+
+def pytest_unconfigure(config):
+    if _BACKGROUND is not None:
+        _BACKGROUND.wait(timeout=600)
+
+
 def build_once(tmp_path_factory, name: str, build) -> Path:
     """Build into a folder shared by every pytest-xdist worker of this run, only once: the first
     worker to get the lock builds (`build(folder)` raises on failure), the others wait and reuse."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker has its own basetemp below a shared one
-        shared = shared.parent
+    shared = shared_folder(tmp_path_factory)
     folder = shared / name
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / f"{name}.done").exists():
+        if (shared / f"{name}.started").exists():  # built in the background (pytest_configure)
+            while not (shared / f"{name}.done").exists():
+                log = shared / f"{name}.log"
+                assert not (shared / f"{name}.failed").exists(), f"strict build failed:\n{log.read_text()}"
+                time.sleep(0.05)
+        elif not (shared / f"{name}.done").exists():
             build(folder)
             (shared / f"{name}.done").touch()
     return folder
