@@ -144,7 +144,7 @@ TOKEN = re.compile(
 SPACES = {r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad", r"\displaystyle", r"\textstyle"}
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu",
-    "sigma", "tau", "phi", "psi", "omega", "Sigma", "Delta", "ell", "nu", "rho", "kappa", "pi",
+    "sigma", "tau", "phi", "psi", "omega", "Sigma", "Delta", "Gamma", "ell", "nu", "rho", "kappa", "pi",
 }
 ALWAYS_FUNCTIONS = {r"\ln", r"\log", r"\exp", r"\tanh", r"\sin", r"\cos", r"\max", r"\min"}
 FONT = {r"\mathrm", r"\mathcal", r"\mathit", r"\mathbf", r"\text", r"\hat", r"\operatorname", r"\bar",
