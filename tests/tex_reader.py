@@ -6,8 +6,9 @@ The reading rules are the ordinary ones of a linear-algebra text:
 - ``\\odot`` is the elementwise product; a product that mixes ``\\odot`` with a matrix product
   and no brackets is *ambiguous* and refused (a number beside a matrix is a scalar multiple,
   which commutes with both, so ``2A \\odot B`` is fine);
-- ``^{\\top}`` is a transpose; ``^{[l]}``, ``^{(i)}``, ``^{\\langle t\\rangle}``, ``^{\\prime}`` and subscripts belong to a
-  symbol's name; any other superscript is a power (taken entrywise for a matrix);
+- ``^{\\top}`` is a transpose; ``^{[l]}``, ``^{(i)}``, ``^{\\langle t\\rangle}``, ``^{\\prime}`` and
+  subscripts belong to a symbol's name; any other superscript is a power (taken entrywise for a
+  matrix);
 - a name of the form ``d`` + letter (``dZ^{[2]}``, ``da``) is one symbol, as in the courses;
 - ``*`` is the elementwise product too (the DLS slides' notation); ``a / b`` divides by a number;
   ``(a, b)`` is a tuple (a shape); ``L(a, y)`` applies L; ``a = b = c`` is a chain of relations;
