@@ -109,6 +109,11 @@ def test_names_print_as_on_the_page():
     assert tex_to_unicode(r"\hat{y}") == "ŷ"
     assert tex_to_unicode(r"\frac{\partial J}{\partial Z^{[2]}} = \frac{dZ^{[2]}}{m}") == "∂J/∂Z[2] = dZ[2]/m"
     assert tex_to_unicode(r"L^{(1)}") == "L⁽¹⁾"
+    # a time step stays on the line, like a layer: a⟨1⟩, not a superscript ⁽¹⁾ or a power
+    step_two = r"W_{aa}^{\top}\,\frac{\partial L}{\partial z^{\langle 2\rangle}}"
+    assert tex_to_unicode(step_two) == "Wₐₐᵀ ∂L/∂z⟨2⟩"
+    assert tex_to_unicode(r"a^{\langle 1\rangle\top}") == "a⟨1⟩ᵀ"
+    assert tex_to_unicode(r"\Gamma_{o} \odot \tilde{c}") == "Γₒ ⊙ c̃"
 
 
 def scalar_label_holds(deriv, edge) -> bool:

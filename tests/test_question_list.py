@@ -28,6 +28,8 @@ EXPECTED_GROUPS = {  # page -> the group a learner meets it in
     "softmax-cross-entropy": "DLS Course 2, Week 3",
     "autodiff": "DLS Course 1, Week 2",
     "from-logits": "MLS Course 2, Week 2",
+    "conv-backward": "DLS Course 4, Week 1",
+    "rnn-backward": "DLS Course 5, Week 1",
     "same-gradient": "MLS Course 1, Week 3",
     "notation": "M4ML Course 2, Week 3",
     "notation-table": "For every course",
@@ -71,8 +73,8 @@ def test_every_question_is_listed_once_by_its_short_title(home_list):
 def test_questions_are_grouped_as_a_learner_meets_them(home_list):
     titles = [title for title, _ in home_list]
     assert titles == ["DLS Course 1, Week 2", "DLS Course 1, Week 3", "DLS Course 1, Week 4",
-                      "DLS Course 2, Week 1", "DLS Course 2, Week 3", "MLS Course 1, Week 3",
-                      "MLS Course 2, Week 2",
+                      "DLS Course 2, Week 1", "DLS Course 2, Week 3", "DLS Course 4, Week 1",
+                      "DLS Course 5, Week 1", "MLS Course 1, Week 3", "MLS Course 2, Week 2",
                       "M4ML Course 2, Week 3", "For every course"]
     where = {item["page"]: title for title, items in home_list for item in items}
     assert {page: where[page] for page in EXPECTED_GROUPS} == EXPECTED_GROUPS

@@ -164,6 +164,18 @@ def test_the_reader_follows_ordinary_reading_rules():
     assert str(read_tex(r"\sigma(z)(1 - \sigma(z))", set())) == "(1 - \\sigma(z))*\\sigma(z)"
 
 
+def test_a_time_step_belongs_to_the_name():
+    from tests.tex_reader import MatProd, T, canonical_name, read_tex
+
+    # DLS Course 5 writes the time step as a superscript: a^{<2>} is a name, (a^{<2>})^2 a square
+    assert canonical_name(r"a^{\langle 2\rangle}") == r"a^{\langle2\rangle}"
+    assert str(read_tex(r"(a^{\langle 2\rangle})^{2}", set())) == r"a^{\langle2\rangle}**2"
+    matrices = {canonical_name(r"W_{aa}"), canonical_name(r"dz^{\langle t-1\rangle}")}
+    read = read_tex(r"W_{aa}^{\top}\,dz^{\langle t-1\rangle}", matrices)
+    assert isinstance(read, MatProd) and read.args[0] == T(read_tex(r"W_{aa}", matrices))
+    assert read_tex(r"\Gamma_{o}", set()) == read_tex(r"\Gamma_o", set())
+
+
 def test_no_formula_opens_two_plain_brackets_at_once(built_site):
     """`((1 + e^{-z}))^{-1}` showed two brackets around one thing; nested groups now differ in size."""
     doubled = []

@@ -6,8 +6,9 @@ The reading rules are the ordinary ones of a linear-algebra text:
 - ``\\odot`` is the elementwise product; a product that mixes ``\\odot`` with a matrix product
   and no brackets is *ambiguous* and refused (a number beside a matrix is a scalar multiple,
   which commutes with both, so ``2A \\odot B`` is fine);
-- ``^{\\top}`` is a transpose; ``^{[l]}``, ``^{(i)}``, ``^{\\prime}`` and subscripts belong to a
-  symbol's name; any other superscript is a power (taken entrywise for a matrix);
+- ``^{\\top}`` is a transpose; ``^{[l]}``, ``^{(i)}``, ``^{\\langle t\\rangle}``, ``^{\\prime}`` and
+  subscripts belong to a symbol's name; any other superscript is a power (taken entrywise for a
+  matrix);
 - a name of the form ``d`` + letter (``dZ^{[2]}``, ``da``) is one symbol, as in the courses;
 - ``*`` is the elementwise product too (the DLS slides' notation); ``a / b`` divides by a number;
   ``(a, b)`` is a tuple (a shape); ``L(a, y)`` applies L; ``a = b = c`` is a chain of relations;
@@ -144,12 +145,13 @@ TOKEN = re.compile(
 SPACES = {r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad", r"\displaystyle", r"\textstyle"}
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu",
-    "sigma", "tau", "phi", "psi", "omega", "Sigma", "Delta", "ell", "nu", "rho", "kappa", "pi",
+    "sigma", "tau", "phi", "psi", "omega", "Sigma", "Delta", "Gamma", "ell", "nu", "rho", "kappa", "pi",
 }
 ALWAYS_FUNCTIONS = {r"\ln", r"\log", r"\exp", r"\tanh", r"\sin", r"\cos", r"\max", r"\min"}
 FONT = {r"\mathrm", r"\mathcal", r"\mathit", r"\mathbf", r"\text", r"\hat", r"\operatorname", r"\bar",
         r"\tilde", r"\mathbb", r"\boldsymbol"}
-DECORATION = re.compile(r"^(\[[^\]]*\])?(\([^)]*\))?(\\prime|')*$")
+# ^{[l]}, ^{(i)}, a time step ^{\langle t\rangle} (DLS Course 5) and primes belong to a name
+DECORATION = re.compile(r"^(\[[^\]]*\])?(\([^)]*\))?(\\langle ?\w+(?:[+-]\d+)?\\rangle)?(\\prime|')*$")
 
 
 def tokenize(tex: str) -> list[str]:

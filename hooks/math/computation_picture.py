@@ -55,17 +55,19 @@ SUP = str.maketrans("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼�
 GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
     "theta": "θ", "lambda": "λ", "mu": "μ", "sigma": "σ", "tau": "τ", "phi": "φ", "psi": "ψ",
-    "omega": "ω", "Sigma": "Σ", "Delta": "Δ",
+    "omega": "ω", "Sigma": "Σ", "Delta": "Δ", "Gamma": "Γ",
 }
 TEX_WORDS = {"top": "ᵀ", "prime": "′", "odot": "⊙", "cdot": "·", "ln": "ln", "tanh": "tanh",
-             "partial": "∂", "ell": "ℓ", "mathcal{L}": "ℒ", "hat{y}": "ŷ", "mathbf{1}": "𝟏",
-             "tilde{A}": "Ã", "tilde{a}": "ã", **GREEK}
+             "langle": "⟨", "rangle": "⟩", "tilde{c}": "c̃", "tilde{A}": "Ã", "tilde{a}": "ã",
+             "partial": "∂", "ell": "ℓ", "mathcal{L}": "ℒ", "hat{y}": "ŷ", "mathbf{1}": "𝟏", **GREEK}
 
 
 def _script(text: str, table: dict, mark: str) -> str:
     """A sub- or superscript in Unicode when every character has one, else `_x`/`^x` kept readable."""
-    if text.startswith("[") or text in ("ᵀ", "′") or text.endswith(("ᵀ", "′")) and text[:-1].startswith("["):
-        return text  # layer brackets and transposes stay on the line: W[2]ᵀ
+    stays = ("[", "⟨")
+    marked = text.endswith(("ᵀ", "′"))
+    if text.startswith(stays) or text in ("ᵀ", "′") or marked and text[:-1].startswith(stays):
+        return text  # layer brackets, time steps and transposes stay on the line: W[2]ᵀ, a⟨1⟩ᵀ
     converted = text.translate(table)
     if all(ch != orig or not ch.isalnum() for ch, orig in zip(converted, text, strict=True)):
         return converted
@@ -82,6 +84,7 @@ def tex_to_unicode(tex: str) -> str:
     for word, symbol in sorted(TEX_WORDS.items(), key=lambda kv: -len(kv[0])):
         text = re.sub(r"\\" + re.escape(word) + r"(?![A-Za-z])", symbol, text)
     text = re.sub(r"∂\s+", "∂", text)
+    text = re.sub(r"⟨\s+", "⟨", text)
     # innermost groups first, so that nested fractions and scripts come out whole
     for _ in range(8):
         before = text
