@@ -172,6 +172,11 @@ def test_page_in_the_browser(source, served_site, offline_site, new_page):
         assert_page_is_clean(offline, f"file:// {name}", has_math)
 
 
+OPEN_TAB_BLOCKS = """() => document.querySelectorAll('details').forEach(d => {
+  if (d.querySelector('.tabbed-set')) d.open = true;
+})"""
+
+
 def tabbed_pages() -> list[str]:
     """Pages with notation tabs, the lightest first (each is opened four times below)."""
     pages = [p for p in SOURCES if all(f'=== "{label}"' in p.read_text("utf8")
@@ -190,6 +195,7 @@ def test_notation_tab_follows_the_reader(origin, served_site, offline_site, new_
     page = recorded.page
     for label in ("DLS", "M4ML lab"):
         page.goto(url(first), wait_until="load")
+        page.evaluate(OPEN_TAB_BLOCKS)  # as a reader does: the tabs sit in a collapsed block
         page.locator(".tabbed-labels > label", has_text=re.compile(f"^{label}$")).first.click()
         assert [label, TAB_LABELS] in page.evaluate(SELECTED_TABS), (
             f"{first}: clicking {label} did not select it"
