@@ -238,7 +238,7 @@ def test_the_search_box_finds_the_page(served_site, offline_site, new_page):
     assert offline.console_errors == []
 
 
-@pytest.mark.parametrize("page", ["hidden-layer", "dz-a-minus-y"])
+@pytest.mark.parametrize("page", ["hidden-layer"])
 def test_the_search_plugin_reads_a_page_without_spans_as_with_them(page, built_site):
     """hooks/sharing/search_parse.py gives Material's parser each page without its <span> tags:
     on a page with code, derivations, tabs and math it finds the same sections and texts."""
