@@ -167,3 +167,9 @@ def make_project(tmp: Path, pages: dict[str, str]) -> Path:
     config = tmp / "only-these-pages.yml"
     config.write_text(f"INHERIT: mkdocs.yml\nnav:\n{nav}\n", "utf8")
     return config
+
+
+def pytest_collection_modifyitems(config, items):
+    """The reading-path summary reads what the per-page browser tests measured as they opened
+    each page (tests/test_reading_path.py): it comes last, and measures only what is missing."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/test_reading_path.py"))

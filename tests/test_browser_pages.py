@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import tests.test_reading_path as path_measure
 from tests.browser_support import DESKTOP, PHONE, ROOT
 
 pytestmark = pytest.mark.browser
@@ -129,21 +130,18 @@ def assert_page_is_clean(recorded, where: str, has_math: bool) -> None:
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=[s or "home" for s in SLUGS])
-def test_page_in_the_browser(source, served_site, offline_site, new_page):
+def test_page_in_the_browser(source, served_site, offline_site, new_page, tmp_path_factory):
     slug = "" if source.stem == "index" else source.stem
     name = slug or "home"
     has_math = source_has_math(source)
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    served = new_page(*DESKTOP)
+    # first at phone size, as a reader from a forum link meets it: the reading path is measured
+    # on this visit (tests/test_reading_path.py), and nothing may scroll sideways
+    served = new_page(*PHONE)
     served.page.goto(http_url(served_site, slug), wait_until="load")
-    assert_page_is_clean(served, f"http {name}", has_math)
-    pdf_link = served.page.locator('.md-footer a[href$="backprop-faq.pdf"]')
-    assert pdf_link.count() == 1, f"{name}: no link to the PDF in the footer"
-
-    served.page.screenshot(path=str(SHOTS / f"{name}-desktop.png"))
-
-    served.page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    if slug in path_measure.question_pages():
+        path_measure.record(served.page, slug, path_measure.measured_folder(tmp_path_factory))
     widths = served.page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth]"
     )
@@ -154,10 +152,13 @@ def test_page_in_the_browser(source, served_site, offline_site, new_page):
     served.page.screenshot(path=str(SHOTS / f"{name}-phone.png"))
 
     served.page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
-    # the sidebar slides back in after the resize: let axe judge the settled page, not a frame
-    # of that transition with its colours half faded
+    # the sidebar slides in after the resize: let axe and the screenshot see the settled page
     served.page.add_style_tag(content=NO_MOTION)
     served.page.wait_for_timeout(50)
+    assert_page_is_clean(served, f"http {name}", has_math)
+    pdf_link = served.page.locator('.md-footer a[href$="backprop-faq.pdf"]')
+    assert pdf_link.count() == 1, f"{name}: no link to the PDF in the footer"
+    served.page.screenshot(path=str(SHOTS / f"{name}-desktop.png"))
     served.page.add_script_tag(path=str(AXE))
     violations = served.page.evaluate(AXE_RUN)
     assert violations == [], f"{name}: serious accessibility violations:\n" + "\n".join(violations)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_support import PHONE
+from tests.conftest import shared_folder
 
 pytestmark = pytest.mark.browser
 
@@ -122,30 +123,50 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def measured_folder(tmp_path_factory) -> Path:
+    """Where this run's measures are kept, one JSON file per page (shared by xdist workers)."""
+    folder = shared_folder(tmp_path_factory) / "reading-path"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def record(page, stem: str, folder: Path) -> dict:
+    """Measure `page`, just loaded at phone size on a first visit, and keep the result; the
+    first screen of the pages in SCREENSHOTS is saved too."""
+    row = page.evaluate(MEASURE)
+    if row["screens"] is not None:
+        row["screens"] = round(row["screens"], 2)
+    if stem in SCREENSHOTS:
+        RESULTS_FILE.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(RESULTS_FILE.parent / f"phone-{stem}.png"))
+    (folder / f"{stem}.json").write_text(json.dumps(row), "utf8")
+    return row
+
+
 @pytest.fixture(scope="module")
-def reading_path(served_site, browser) -> dict:
-    """Every question page measured once, in one fresh phone-sized context; written and printed."""
+def reading_path(served_site, browser, tmp_path_factory) -> dict:
+    """Every question page measured once as a first visit on a phone: tests/test_browser_pages.py
+    measures each page it opens (record), and the pages it has not opened yet are measured here,
+    in one fresh phone-sized context. Written to RESULTS_FILE and printed."""
     start = time.perf_counter()
-    RESULTS_FILE.parent.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
-    try:
-        page = context.new_page()
-        pages = {}
-        for stem in question_pages():
-            page.goto(f"{served_site}{stem}/", wait_until="load")
-            pages[stem] = page.evaluate(MEASURE)
-            if stem in SCREENSHOTS:  # the first phone screen, as a reader arriving from a link sees it
-                page.screenshot(path=str(RESULTS_FILE.parent / f"phone-{stem}.png"))
-    finally:
-        context.close()
-    for row in pages.values():
-        if row["screens"] is not None:
-            row["screens"] = round(row["screens"], 2)
+    folder = measured_folder(tmp_path_factory)
+    missing = [stem for stem in question_pages() if not (folder / f"{stem}.json").exists()]
+    if missing:
+        context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
+        try:
+            page = context.new_page()
+            for stem in missing:
+                page.goto(f"{served_site}{stem}/", wait_until="load")
+                record(page, stem, folder)
+        finally:
+            context.close()
+    pages = {stem: json.loads((folder / f"{stem}.json").read_text("utf8")) for stem in question_pages()}
     result = {"viewport": list(PHONE), "katex": "one word per formula", "pages": pages}
     result["summary"] = summary(pages)
     result["seconds"] = round(time.perf_counter() - start, 2)
+    RESULTS_FILE.parent.mkdir(exist_ok=True)
     RESULTS_FILE.write_text(json.dumps(result, indent=2) + "\n", "utf8")
-    print(f"\nreading path at {PHONE[0]}x{PHONE[1]}, first visit ({result['seconds']} s):")
+    print(f"\nreading path at {PHONE[0]}x{PHONE[1]}, first visit ({len(missing)} pages opened here):")
     print(table(result))
     return result
 
