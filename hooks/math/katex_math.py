@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import html
 import json
+import queue
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 ROOT = Path(__file__).resolve().parents[2]
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
@@ -22,11 +25,20 @@ MATH = re.compile(
 
 
 class KatexProcess:
-    """One long-lived Node process for the whole build."""
+    """One long-lived Node process for the whole build.
+
+    MkDocs converts every page's Markdown before it renders any page's template. Each page's
+    formulas are sent as soon as its HTML exists (`prefetch`), so Node typesets them on another
+    core while Python converts the next pages; by the time a page is written (`render`), its
+    formulas are usually waiting. A thread reads Node's answers as they come, so neither side
+    ever blocks on a full pipe."""
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen | None = None
         self._cache: dict[tuple[str, bool], str] = {}
+        self._sent: set[tuple[str, bool]] = set()
+        self._waiting: list[list[tuple[str, bool]]] = []  # requests sent, answers not yet read
+        self._answers: queue.Queue = queue.Queue()
 
     def _start(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:
@@ -36,20 +48,52 @@ class KatexProcess:
                 ["node", str(Path(__file__).with_name("katex_server.cjs"))],
                 cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             )
+            self._sent.clear()
+            self._waiting.clear()
+            self._answers = queue.Queue()
+            threading.Thread(target=self._read, args=(self._proc, self._answers), daemon=True).start()
         return self._proc
+
+    @staticmethod
+    def _read(proc: subprocess.Popen, answers: queue.Queue) -> None:
+        for line in proc.stdout:
+            answers.put(json.loads(line))
+        answers.put({"error": "the KaTeX process stopped", "index": 0})
+
+    def _send(self, todo: list[tuple[str, bool]]) -> None:
+        proc = self._start()
+        request = {"items": [{"tex": tex, "display": display} for tex, display in todo]}
+        proc.stdin.write(json.dumps(request) + "\n")
+        proc.stdin.flush()
+        self._waiting.append(todo)
+        self._sent.update(todo)
+
+    def _receive(self) -> tuple[list[tuple[str, bool]], dict]:
+        """The answer to the oldest request still waiting (a failed one is not kept)."""
+        todo = self._waiting.pop(0)
+        answer = self._answers.get(timeout=300)
+        if "error" not in answer:
+            self._cache.update(zip(todo, answer["html"], strict=True))
+        return todo, answer
+
+    def prefetch(self, items: list[tuple[str, bool]]) -> None:
+        """Send formulas ahead of `render`, without waiting for them."""
+        todo = [item for item in dict.fromkeys(items) if item not in self._cache and item not in self._sent]
+        if todo:
+            self._send(todo)
 
     def render(self, items: list[tuple[str, bool]]) -> list[str] | tuple[int, str]:
         """Return the HTML of each (tex, display) item, or (index, message) for the first TeX error."""
+        while self._waiting and any(item not in self._cache for item in items):
+            self._receive()
         todo = [item for item in dict.fromkeys(items) if item not in self._cache]
         if todo:
-            proc = self._start()
-            request = {"items": [{"tex": tex, "display": display} for tex, display in todo]}
-            proc.stdin.write(json.dumps(request) + "\n")
-            proc.stdin.flush()
-            answer = json.loads(proc.stdout.readline())
+            while self._waiting:
+                self._receive()
+            self._send(todo)
+            todo, answer = self._receive()
             if "error" in answer:
                 return items.index(todo[answer["index"]]), answer["error"]
-            self._cache.update(zip(todo, answer["html"], strict=True))
         return [self._cache[item] for item in items]
 
     def close(self) -> None:
@@ -76,7 +120,7 @@ def render_math(text: str, where: str, markdown: str = "") -> str:
     matches = list(MATH.finditer(text))
     if not matches:
         return text
-    items = [(html.unescape(m["tex"]), m["open"] == "\\[") for m in matches]
+    items = formulas(text)
     rendered = KATEX.render(items)
     if isinstance(rendered, tuple):
         index, message = rendered
@@ -94,6 +138,16 @@ def render_math(text: str, where: str, markdown: str = "") -> str:
         last = match.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def formulas(text: str) -> list[tuple[str, bool]]:
+    return [(html.unescape(m["tex"]), m["open"] == "\\[") for m in MATH.finditer(text)]
+
+
+@event_priority(-100)  # after every other hook has put its math in
+def on_page_content(html_text: str, page, config, files) -> str:
+    KATEX.prefetch(formulas(html_text))
+    return html_text
 
 
 def on_post_page(output: str, page, config) -> str:
