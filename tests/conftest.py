@@ -169,7 +169,22 @@ def make_project(tmp: Path, pages: dict[str, str]) -> Path:
     return config
 
 
+# The longest single tests go first, so that under pytest-xdist no worker is left with one of
+# them at the end while the other idles.
+LONGEST_FIRST = (
+    "tests/test_formula_guard.py::test_every_formula_is_proved_registered_or_marked",
+    "tests/test_search.py::test_the_search_box_finds_the_page",
+    "tests/test_figures.py::",
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """The reading-path summary reads what the per-page browser tests measured as they opened
-    each page (tests/test_reading_path.py): it comes last, and measures only what is missing."""
-    items.sort(key=lambda item: item.nodeid.startswith("tests/test_reading_path.py"))
+    """Longest first; the reading-path summary, which reads what the per-page browser tests
+    measured as they opened each page (tests/test_reading_path.py), last: it measures only what
+    is missing."""
+    def order(item) -> int:
+        if item.nodeid.startswith("tests/test_reading_path.py"):
+            return 2
+        return 0 if item.nodeid.startswith(LONGEST_FIRST) else 1
+
+    items.sort(key=order)
