@@ -707,8 +707,11 @@ class Checker:
     def is_zero(self, expr) -> bool:
         """Prove expr == 0: cheap rational cancellation first, full simplification last."""
         expr = expr.doit() if hasattr(expr, "doit") else expr
-        if expr == 0 or sp.cancel(sp.together(expr)) == 0:
+        if expr == 0:
             return True
+        numerator, _ = sp.fraction(sp.together(expr))
+        if sp.expand(numerator) == 0 or sp.cancel(numerator) == 0:
+            return True  # over one denominator, the numerator multiplies out to nothing
         if self.counterexample([expr]) is not None:
             return False  # a point where it is not zero: no proof to look for
         expr = expr.rewrite(sp.exp) if expr.has(Sigmoid) else expr
