@@ -72,10 +72,15 @@ def anchor_ids(html: str) -> set[str]:
     return parser.ids
 
 
+CODE_CELL = re.compile(r'<div class="highlight-ipynb[^"]*"(?![^>]*\btabindex=)')
+
+
 def on_page_content(html: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return html
     html = mark_web_only(site_ids_and_links(without_remote_scripts(html)))
+    # a code cell wider than a phone scrolls sideways: keyboard users reach it with Tab
+    html = CODE_CELL.sub(r'\g<0> tabindex="0"', html)
     page.present_anchor_ids = anchor_ids(html)
     page.links_to_anchors = {}
 
