@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, PHONE, QuietHandler  # noqa: E402
-from tests.test_reading_path import MEASURE, question_pages, summary, table  # noqa: E402
+from tests.conftest import question_pages  # noqa: E402
+from tests.test_reading_path import MEASURE, summary, table  # noqa: E402
 
 
 def measure(site: Path, stems: list[str]) -> dict:

@@ -39,6 +39,11 @@ def front_matter(source: Path) -> dict:
     return get_data(source.read_text("utf8"))[1]
 
 
+def question_pages() -> list[str]:
+    """The pages that answer a question (they carry a short `answer` in their front matter)."""
+    return sorted(p.stem for p in DOCS.glob("*.md") if front_matter(p).get("answer"))
+
+
 def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT):
     """Run a strict build; return the finished process (stdout and stderr merged)."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)]

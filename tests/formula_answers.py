@@ -106,8 +106,6 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-
-
 def load_answers() -> list[dict]:
     """Every page's `answer_math` entries, each with its page's file name."""
     entries = []

@@ -12,6 +12,7 @@ import pytest
 
 import tests.test_reading_path as path_measure
 from tests.browser_support import DESKTOP, PHONE, ROOT
+from tests.conftest import question_pages
 
 pytestmark = pytest.mark.browser
 
@@ -143,7 +144,7 @@ def test_page_in_the_browser(source, served_site, offline_site, new_page, tmp_pa
     # on this visit (tests/test_reading_path.py), and nothing may scroll sideways
     served = new_page(*PHONE)
     served.page.goto(http_url(served_site, slug), wait_until="load")
-    if slug in path_measure.question_pages():
+    if slug in question_pages():
         path_measure.record(served.page, slug, path_measure.measured_folder(tmp_path_factory))
     widths = served.page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth]"

@@ -12,7 +12,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from hooks.sharing.forum_reply import LABEL, on_page_markdown, reply_text
-from tests.conftest import DOCS, front_matter
+from tests.conftest import DOCS, front_matter, question_pages
 from tests.test_link_previews import SITE_URL, one_line
 
 
@@ -37,9 +37,6 @@ def replies_of(page: Path) -> Replies:
     parser.feed("".join(BUTTON.findall(page.read_text("utf8"))))
     return parser
 
-
-def question_pages() -> list[str]:
-    return sorted(p.stem for p in DOCS.glob("*.md") if front_matter(p).get("answer"))
 
 
 def expected_reply(meta: dict, url: str) -> str:

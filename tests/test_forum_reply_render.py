@@ -18,15 +18,12 @@ from hooks.math.derivation import parse
 from hooks.math.fences import iter_fences
 from hooks.sharing.forum_reply import page_formula, reply_text
 from hooks.sharing.link_previews import canonical_url
-from tests.conftest import DOCS, ROOT, front_matter
+from tests.conftest import DOCS, ROOT, front_matter, question_pages
 from tests.reply_formula import unchecked_parts
 from tests.test_link_previews import SITE_URL
 
 RENDERER = ROOT / "tests" / "render_forum_reply.cjs"
 
-
-def question_pages() -> list[str]:
-    return sorted(p.stem for p in DOCS.glob("*.md") if front_matter(p).get("answer"))
 
 
 def page_reply(stem: str) -> str:

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from hooks.page.question_list import group_title, home_week
-from tests.conftest import DOCS, front_matter
+from tests.conftest import DOCS, front_matter, question_pages
 
 GROUP = re.compile(r'<h3 id="(?P<id>[^"]+)">(?P<title>.*?)<a class="headerlink"')
 ITEM = re.compile(r'<li>\s*(?:<p>)?<strong><a href="(?P<href>[^"]+)">(?P<title>.*?)</a></strong><br\s*/?>'
@@ -39,9 +39,6 @@ EXPECTED_GROUPS = {  # page -> the group a learner meets it in
 def text_of(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
-
-def question_pages() -> list[str]:
-    return sorted(p.stem for p in DOCS.glob("*.md") if front_matter(p).get("answer"))
 
 
 @pytest.fixture(scope="module")

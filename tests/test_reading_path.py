@@ -24,12 +24,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser_support import PHONE
-from tests.conftest import shared_folder
+from tests.conftest import question_pages, shared_folder
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
 RESULTS_FILE = ROOT / "test-output" / "reading-path.json"
 SCREENSHOTS = ("dz-a-minus-y", "notation")  # test-output/phone-<page>.png: first screen, first visit
 
@@ -81,18 +80,6 @@ MEASURE = """() => {
 }"""
 
 
-def front_matter(path: Path) -> dict:
-    import yaml
-
-    text = path.read_text("utf8")
-    if not text.startswith("---\n"):
-        return {}
-    return yaml.safe_load(text[4:text.index("\n---", 4)]) or {}
-
-
-def question_pages() -> list[str]:
-    """The pages that answer a question (they carry a short `answer` in their front matter)."""
-    return sorted(p.stem for p in DOCS.glob("*.md") if front_matter(p).get("answer"))
 
 
 def summary(pages: dict[str, dict]) -> dict:
