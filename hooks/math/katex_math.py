@@ -120,7 +120,7 @@ def render_math(text: str, where: str, markdown: str = "") -> str:
     matches = list(MATH.finditer(text))
     if not matches:
         return text
-    items = formulas(text)
+    items = [formula(m) for m in matches]
     rendered = KATEX.render(items)
     if isinstance(rendered, tuple):
         index, message = rendered
@@ -140,13 +140,14 @@ def render_math(text: str, where: str, markdown: str = "") -> str:
     return "".join(out)
 
 
-def formulas(text: str) -> list[tuple[str, bool]]:
-    return [(html.unescape(m["tex"]), m["open"] == "\\[") for m in MATH.finditer(text)]
+def formula(match: re.Match) -> tuple[str, bool]:
+    """(tex, display) of one arithmatex span or div."""
+    return html.unescape(match["tex"]), match["open"] == "\\["
 
 
 @event_priority(-100)  # after every other hook has put its math in
 def on_page_content(html_text: str, page, config, files) -> str:
-    KATEX.prefetch(formulas(html_text))
+    KATEX.prefetch([formula(m) for m in MATH.finditer(html_text)])
     return html_text
 
 
