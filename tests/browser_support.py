@@ -62,10 +62,12 @@ def a_later_clock() -> list[str]:
 
 def build_everything(out: Path) -> subprocess.CompletedProcess:
     """Run the project's build (HTML, PDF and offline archive) into `out`, a year on."""
+    from tests.conftest import build_env
+
     return subprocess.run(
         [*a_later_clock(), "bash", str(ROOT / "scripts" / "build.sh"), str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "TZ": "UTC", "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+        env={**build_env(), "TZ": "UTC"},
     )
 
 

@@ -6,6 +6,7 @@ import fcntl
 import importlib.util
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -44,15 +45,22 @@ def question_pages() -> list[str]:
     return sorted(p.stem for p in DOCS.glob("*.md") if front_matter(p).get("answer"))
 
 
+def build_env() -> dict[str, str]:
+    """The environment every build the tests make runs in: this one, MkDocs 2's notice silenced."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+SITE = "site"  # the shared strict build of the real site (`built_site`)
+
+
+def mkdocs_command(site_dir: Path, config: Path | None = None) -> list[str]:
+    """The strict build, as a command."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)]
+    return command + ["-f", str(config)] if config is not None else command
+
+
 def mkdocs_build(site_dir: Path, config: Path | None = None, cwd: Path = ROOT):
     """Run a strict build; return the finished process (stdout and stderr merged)."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)]
-    if config is not None:
-        command += ["-f", str(config)]
-    return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
-    )
+    return subprocess.run(mkdocs_command(site_dir, config), cwd=cwd, capture_output=True, text=True,
+                          timeout=300, env=build_env())
 
 
 _BUILD_WORKER: subprocess.Popen | None = None
@@ -66,8 +74,7 @@ def small_build(site_dir: Path, config: Path, cwd: Path, env: dict[str, str] | N
     if _BUILD_WORKER is None or _BUILD_WORKER.poll() is not None:
         _BUILD_WORKER = subprocess.Popen(
             [sys.executable, "-m", "tests.build_worker"], cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=build_env(),
         )
     request = {"config": str(config), "site_dir": str(site_dir), "cwd": str(cwd), "env": env or {}}
     _BUILD_WORKER.stdin.write(json.dumps(request) + "\n")
@@ -102,14 +109,11 @@ def pytest_configure(config):
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
     shared = config._tmp_path_factory.getbasetemp()
-    folder, log = shared / "site", shared / "site.log"
-    command = (f'"{sys.executable}" -m mkdocs build --strict -d "{folder}" >"{log}" 2>&1 '
-               f'&& touch "{shared}/site.done" || touch "{shared}/site.failed"')
-    (shared / "site.started").touch()
-    _BACKGROUND = subprocess.Popen(
-        ["sh", "-c", command], cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
-    )
+    done, failed = shlex.quote(str(shared / f"{SITE}.done")), shlex.quote(str(shared / f"{SITE}.failed"))
+    command = (f"{shlex.join(mkdocs_command(shared / SITE))} >{shlex.quote(str(shared / f'{SITE}.log'))} "
+               f"2>&1 && touch {done} || touch {failed}")
+    (shared / f"{SITE}.started").touch()
+    _BACKGROUND = subprocess.Popen(["sh", "-c", command], cwd=ROOT, env=build_env())
 
 
 def pytest_unconfigure(config):
@@ -143,7 +147,7 @@ def strict_html_build(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The HTML site, built once per test run with --strict."""
-    return build_once(tmp_path_factory, "site", strict_html_build)
+    return build_once(tmp_path_factory, SITE, strict_html_build)
 
 
 @pytest.fixture(scope="session")
