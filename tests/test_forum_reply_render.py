@@ -10,7 +10,6 @@ import functools
 import json
 import re
 import subprocess
-from html.parser import HTMLParser
 
 import pytest
 
@@ -21,6 +20,7 @@ from hooks.sharing.link_previews import canonical_url
 from tests.conftest import DOCS, ROOT, front_matter, question_pages
 from tests.reply_formula import unchecked_parts
 from tests.test_link_previews import SITE_URL
+from tests.tex_reader import text_and_math
 
 RENDERER = ROOT / "tests" / "render_forum_reply.cjs"
 
@@ -40,28 +40,6 @@ def render(replies: dict[str, str]) -> dict[str, dict]:
     return json.loads(done.stdout)
 
 
-class TextOutsideMath(HTMLParser):
-    """The post's visible text, less the typeset math (whose MathML keeps its TeX source)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0  # > 0 inside a .katex span
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        classes = (dict(attrs).get("class") or "").split()
-        if self.depth or (tag == "span" and "katex" in classes):
-            self.depth += tag == "span"
-
-    def handle_endtag(self, tag):
-        if self.depth and tag == "span":
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if not self.depth:
-            self.text.append(data)
-
-
 RAW_TEX = re.compile(r"\$|\\[A-Za-z]+|[\^_]\{")
 
 
@@ -72,9 +50,7 @@ def problems(name: str, rendered: dict) -> list[str]:
         found.append(f"{name}: the forum would turn `^[` into a footnote (write `^\\[`)")
     for error in rendered["errors"]:
         found.append(f"{name}: KaTeX cannot typeset the formula: {error}")
-    parser = TextOutsideMath()
-    parser.feed(html)
-    text = "".join(parser.text)
+    text = "".join(part for part, is_formula in text_and_math(html) if not is_formula)
     raw = sorted(set(RAW_TEX.findall(text)))
     if raw and not rendered["errors"]:
         found.append(f"{name}: raw TeX left in the post: {', '.join(raw)}")

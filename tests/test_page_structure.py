@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -11,6 +10,7 @@ from mkdocs.exceptions import PluginError
 from hooks.math.fences import iter_fences
 from hooks.page.answers import answer_math, answer_with_math
 from tests.conftest import DOCS, front_matter
+from tests.tex_reader import text_and_math
 
 NOTATION_TABS = ["MLS", "M4ML lecture", "M4ML lab", "DLS", "Examples in rows"]
 REFERENCE_PAGES = {"index.md", "notation-table.md"}  # not phrased as a question
@@ -102,38 +102,9 @@ def test_tab_set_reader_sees_runs():
     assert tab_sets(text) == [["MLS", "DLS"], ["MLS"]]
 
 
-class BoxText(HTMLParser):
-    """The text of a short-answer paragraph, each rendered formula written back as `$tex$`."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self.depth, self.tex = [], 0, None  # depth inside a formula's outer span
-
-    def handle_starttag(self, tag, attrs):
-        if self.depth:
-            self.depth += tag == "span"
-            self.tex = "" if tag == "annotation" else self.tex
-        elif tag == "span" and ("class", "arithmatex") in attrs:
-            self.depth = 1
-
-    def handle_endtag(self, tag):
-        if self.depth and tag == "annotation":
-            self.parts.append(f"${self.tex}$")
-            self.tex = None
-        elif self.depth and tag == "span":
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if self.tex is not None:
-            self.tex += data
-        elif not self.depth:
-            self.parts.append(data)
-
-
 def box_text(paragraph: str) -> str:
-    parser = BoxText()
-    parser.feed(paragraph)
-    return "".join(parser.parts)
+    """The text of a short-answer paragraph, each rendered formula written back as `$tex$`."""
+    return "".join(f"${part}$" if is_formula else part for part, is_formula in text_and_math(paragraph))
 
 
 def test_box_text_reads_formulas_back_as_their_tex():

@@ -41,6 +41,7 @@ import html as html_module
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import sympy as sp
 
@@ -689,6 +690,44 @@ def annotations(fragment: str) -> list[str]:
         tex = html_module.unescape(match["tex"]).strip()
         out.append(tex[len(r"\displaystyle"):].strip() if tex.startswith(r"\displaystyle") else tex)
     return out
+
+
+class TextAndMath(HTMLParser):
+    """An HTML fragment's text in order, each KaTeX formula in it (a `.katex` span) kept apart
+    as its TeX source, which its MathML copy carries: `parts` holds (text, is_formula)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[tuple[str, bool]] = []
+        self.depth = 0  # > 0 inside a .katex span
+        self.tex: str | None = None  # inside its TeX annotation
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += tag == "span"
+            self.tex = "" if tag == "annotation" else self.tex
+        elif tag == "span" and "katex" in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "annotation":
+            self.parts.append((self.tex, True))
+            self.tex = None
+        elif self.depth and tag == "span":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.tex is not None:
+            self.tex += data
+        elif not self.depth:
+            self.parts.append((data, False))
+
+
+def text_and_math(fragment: str) -> list[tuple[str, bool]]:
+    parser = TextAndMath()
+    parser.feed(fragment)
+    parser.close()
+    return parser.parts
 
 
 def derivation_blocks(page_html: str) -> dict[str, str]:
