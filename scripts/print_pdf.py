@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from scripts.assemble_print_page import PRINT_PAGE  # noqa: E402
 from scripts.source_date import source_datetime  # noqa: E402
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, is_local  # noqa: E402
+from tests.browser_support import CHROMIUM_ARGS, is_local, launch_chromium  # noqa: E402
 
 FLATTEN_KATEX = Path(__file__).with_name("flatten_katex.js")
 HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
@@ -49,7 +49,7 @@ def render_pdf(page_file: Path, out: Path) -> None:
     with sync_playwright() as playwright:
         # /dev/shm carries the 6 MB of PDF data back faster than the temp files the tests ask for
         args = [a for a in CHROMIUM_ARGS if a != "--disable-dev-shm-usage"]
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, env=CHROMIUM_ENV)
+        browser = launch_chromium(playwright, args)
         try:
             page = browser.new_page()
             page.emulate_media(media="print")  # laid out for paper from the start, not twice

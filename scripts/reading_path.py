@@ -9,16 +9,13 @@ the same measure as tests/test_reading_path.py (which runs it on the full build)
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, PHONE, QuietHandler  # noqa: E402
+from tests.browser_support import PHONE, launch_chromium, serving  # noqa: E402
 from tests.conftest import question_pages  # noqa: E402
 from tests.test_reading_path import MEASURE, summary, table  # noqa: E402
 
@@ -26,25 +23,17 @@ from tests.test_reading_path import MEASURE, summary, table  # noqa: E402
 def measure(site: Path, stems: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=CHROMIUM_ENV)
-            page = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]}).new_page()
-            pages = {}
-            for stem in stems:
-                page.goto(f"{base}{stem}/", wait_until="load")
-                row = page.evaluate(MEASURE)
-                if row["screens"] is not None:
-                    row["screens"] = round(row["screens"], 2)
-                pages[stem] = row
-            browser.close()
-    finally:
-        server.shutdown()
+    with serving(site) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]}).new_page()
+        pages = {}
+        for stem in stems:
+            page.goto(f"{base}{stem}/", wait_until="load")
+            row = page.evaluate(MEASURE)
+            if row["screens"] is not None:
+                row["screens"] = round(row["screens"], 2)
+            pages[stem] = row
+        browser.close()
     return {"pages": pages, "summary": summary(pages)}
 
 

@@ -13,6 +13,7 @@ Registered from tests/conftest.py. A test using them carries `@pytest.mark.brows
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import http.server
@@ -112,16 +113,24 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(folder: Path):
+    """`folder` served over http://127.0.0.1:<free port>/; gives the base URL (ending in `/`)."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def served_site(full_site):
     """Base URL of the full build served over http://127.0.0.1:<free port>/."""
-    handler = functools.partial(QuietHandler, directory=str(full_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(full_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -133,14 +142,18 @@ def offline_site(full_site, tmp_path_factory) -> Path:
     return target / ARCHIVE_FOLDER
 
 
+def launch_chromium(playwright, args: list[str] = CHROMIUM_ARGS):
+    """Debian's Chromium, headless, on the real clock."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=args, env=CHROMIUM_ENV)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium (Debian's build) for the whole session."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              env=CHROMIUM_ENV)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
